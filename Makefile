@@ -1,0 +1,48 @@
+# Two commands: `make book` builds the website, `make test` proves it.
+# Both create .venv (Python 3.11) and install requirements.txt into it first,
+# again whenever requirements.txt or pyproject.toml changes.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -euo pipefail -c
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+HTML := _build/html
+
+# Keep TensorFlow's C++ logs out of notebook outputs and test logs.
+export TF_CPP_MIN_LOG_LEVEL := 3
+export TF_ENABLE_ONEDNN_OPTS := 0
+export PYTHONHASHSEED := 0
+
+.PHONY: help book test install clean
+
+help:
+	@echo "make book   build the website into $(HTML) (creates $(VENV) first)"
+	@echo "make test   check notebooks, run unit tests and every notebook, build, check the site"
+	@echo "make clean  remove _build (keeps $(VENV))"
+
+$(STAMP): requirements.txt pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.txt
+	$(BIN)/python -m pip check
+	@touch $@
+
+install: $(STAMP)
+
+book: $(STAMP)
+	$(BIN)/jupyter-book build -W -n --keep-going .
+	@test -f $(HTML)/index.html || { echo "error: $(HTML)/index.html was not produced" >&2; exit 1; }
+	@echo "Book built: $(CURDIR)/$(HTML)/index.html"
+
+test: $(STAMP)
+	$(BIN)/nbstripout --verify chapters/*.ipynb
+	$(BIN)/pytest -n 2 --nbmake chapters tests ceutils -m "not site"
+	$(MAKE) --no-print-directory book
+	$(BIN)/pytest tests -m site
+
+clean:
+	rm -rf _build

@@ -1,0 +1,155 @@
+"""The worked examples of the source documents, as named data.
+
+Each :class:`WorkedExample` holds the inputs of one example exactly as the
+document gives them and, under ``printed``, the numbers the document printed
+(which may be rounded, or wrong: the book recomputes every one and says where
+they differ). Notebooks and tests use these objects, so an input is typed once.
+
+Sources are cited by file number and section, e.g. ``"000 §1.2"``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Any
+
+__all__ = ["WorkedExample", "EXAMPLES"]
+
+
+@dataclass(frozen=True)
+class WorkedExample:
+    """One worked example of a source document."""
+
+    source: str
+    title: str
+    inputs: MappingProxyType
+    printed: MappingProxyType = field(default_factory=lambda: MappingProxyType({}))
+
+    def __getitem__(self, key: str) -> Any:
+        return self.inputs[key]
+
+
+def _ex(source: str, title: str, inputs: dict, printed: dict | None = None) -> WorkedExample:
+    return WorkedExample(source, title, MappingProxyType(inputs), MappingProxyType(printed or {}))
+
+
+COMPUTER_BOOT = _ex(
+    "000 §1.2",
+    "Computer boot: normal start, no start, explosion",
+    {"events": ("boots normally", "fails to boot", "explodes"), "p": (0.7, 0.2, 0.1)},
+    {"information": (0.36, 1.61, 2.30), "entropy": 0.804},
+)
+"""Three outcomes of pressing the power button; the document's entropy 0.804
+is computed from informations rounded to two decimals."""
+
+ONE_HOT_VS_PREDICTION = _ex(
+    "000 §1.3",
+    "One-hot label P against prediction Q",
+    {"p": (1.0, 0.0, 0.0), "q": (0.7, 0.2, 0.1)},
+)
+
+CAT_DOG_PIG = _ex(
+    "000 §2.1",
+    "Single-label: cat / dog / pig",
+    {"classes": ("cat", "dog", "pig"), "label": (0, 1, 0), "pred": (0.3, 0.6, 0.1)},
+)
+
+MULTILABEL_CAT_DOG_PIG = _ex(
+    "000 §2.2",
+    "Multi-label: cat / dog / pig, n-hot label",
+    {"classes": ("cat", "dog", "pig"), "label": (0, 1, 1), "pred": (0.1, 0.7, 0.8)},
+)
+
+SLOWDOWN = _ex(
+    "000 §3",
+    "Learning slowdown of a single sigmoid neuron (after Nielsen, ch. 3)",
+    {"x": 1.0, "y": 0.0, "eta": 0.15, "epochs": 300, "starts": ((0.6, 0.9), (2.0, 2.0))},
+)
+
+KERAS_BCE_PERFECT = _ex(
+    "000 §5.1",
+    "Keras binary_crossentropy on a perfect prediction",
+    {"y_true": (1.0,), "y_pred": (1.0,)},
+    {"clipped": 0.9999999, "logit": 15.942385, "loss": 1.1920933e-07},
+)
+
+TF_SOFTMAX_12 = _ex(
+    "000 §5.2",
+    "softmax_cross_entropy_with_logits vs categorical_crossentropy on labels [1, 2]",
+    {"labels": (1.0, 2.0), "logits": (1.0, 2.0)},
+    {"tf_softmax": 1.939785, "keras_categorical": 1.9095424,
+     "softmax": (0.268941422, 0.731058581)},
+)
+
+TF_SPARSE_12 = _ex(
+    "000 §5.3",
+    "sparse_softmax_cross_entropy_with_logits, label 1, logits [1, 2]",
+    {"label": 1, "logits": (1.0, 2.0)},
+    {"loss": 0.31326166, "softmax_true": 0.731058581},
+)
+
+KERAS_SPARSE_CATEGORICAL = _ex(
+    "000 §5.3",
+    "Keras sparse_categorical_crossentropy on probabilities",
+    {"label": 1, "probs": (0.2, 0.2, 0.6)},
+    {"loss": 1.609438},
+)
+
+SOFTMAX_123 = _ex(
+    "002 §四",
+    "softmax of [1, 2, 3]",
+    {"logits": (1.0, 2.0, 3.0)},
+    {"softmax": (0.09, 0.24, 0.67)},
+)
+
+FIVE_CLASS = _ex(
+    "002 §四",
+    "Five classes, true class 3, a good and a bad prediction",
+    {"label": (0, 0, 0, 1, 0),
+     "pred_good": (0.1, 0.15, 0.05, 0.6, 0.1),
+     "pred_bad": (0.15, 0.2, 0.4, 0.1, 0.15)},
+)
+
+BINARY_TWO_WAYS = _ex(
+    "002 §五",
+    "Binary cross entropy as a two-class softmax and as a logistic loss",
+    {"onehot": ((1, 0), (0, 1)), "probs2": ((0.8, 0.2), (0.4, 0.6)),
+     "y": (0, 1), "p": (0.2, 0.6)},
+)
+
+TF_SIGMOID_TABLE = _ex(
+    "002 §六",
+    "tf sigmoid_cross_entropy_with_logits with all-one and all-zero labels",
+    {"logits": ((0.5, 0.7, 0.3), (0.8, 0.2, 0.9))},
+)
+
+APPENDIX_003 = _ex(
+    "003 appendix",
+    "CrossEntropyLoss vs BCEWithLogitsLoss on the same logits",
+    {"logits": ((2.0, -3.0, 0.8, 1.2), (1.5, -0.1, 0.9, -1.3)), "labels": (2, 1)},
+)
+
+BANK = _ex(
+    "004 例1",
+    "Bank credit-card default: Zhang San (y = 1) and Li Si (y = 0)",
+    {"names": ("Zhang San", "Li Si"), "y": (1, 0), "p": (0.7, 0.2)},
+    {"losses": (0.356675, 0.223144), "mean": 0.289909,
+     "sklearn": 0.2899092476264711, "torch": 0.2899},
+)
+
+DOG_HORSE = _ex(
+    "004 例2",
+    "Cat / dog / horse: a Tibetan mastiff (dog) and a horse",
+    {"classes": ("cat", "dog", "horse"),
+     "dog_label": 1, "dog_pred": (0.4, 0.4, 0.2),
+     "horse_label": 2, "horse_pred": (0.1, 0.12, 0.78)},
+    {"dog": 0.9163, "horse": 0.2485, "sklearn_dog": 0.916290731874155},
+)
+
+EXAMPLES = MappingProxyType({
+    name: value for name, value in dict(globals()).items() if isinstance(value, WorkedExample)
+})
+"""Every worked example by name."""
+
+__all__ += list(EXAMPLES)

@@ -1,0 +1,40 @@
+"""Which versions produced a page's numbers."""
+
+from __future__ import annotations
+
+import platform
+from importlib import metadata
+
+__all__ = ["versions"]
+
+_PACKAGES = (
+    ("numpy", ("numpy",)),
+    ("scikit-learn", ("scikit-learn",)),
+    ("torch", ("torch",)),
+    ("tensorflow", ("tensorflow", "tensorflow-cpu")),
+    ("keras", ("keras",)),
+)
+
+
+def _version(distributions: tuple[str, ...]) -> str:
+    for dist in distributions:
+        try:
+            return metadata.version(dist)
+        except metadata.PackageNotFoundError:
+            continue
+    return "not installed"
+
+
+def versions() -> str:
+    """One line naming the Python and library versions installed (read from metadata).
+
+    Reads package metadata only, so it imports none of the libraries.
+
+    Examples
+    --------
+    >>> versions().startswith("Python ")
+    True
+    """
+    parts = [f"Python {platform.python_version()}"]
+    parts += [f"{name} {_version(dists)}" for name, dists in _PACKAGES]
+    return " · ".join(parts)
