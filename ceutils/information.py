@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._validation import as_distribution, as_probabilities, check_axis, log_base
+from ._validation import as_distribution, as_probabilities, log_base
 
 __all__ = ["information", "entropy", "kl_divergence", "cross_entropy", "xlogy"]
 
@@ -35,6 +35,16 @@ def xlogy(x, y) -> np.ndarray:
     with np.errstate(divide="ignore", invalid="ignore"):
         out = x * np.log(y)
     return np.where(x == 0, np.zeros_like(out), out)
+
+
+def _broadcast(p: np.ndarray, q: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Broadcast ``p`` against ``q`` (e.g. one label against many predictions)."""
+    try:
+        return np.broadcast_arrays(p, q)
+    except ValueError:
+        raise ValueError(
+            f"p and q must have the same or broadcastable shapes; got {p.shape} and {q.shape}"
+        ) from None
 
 
 def _in_base(value: np.ndarray, base) -> np.ndarray:
@@ -112,7 +122,7 @@ def kl_divergence(p, q, *, axis: int = -1, base=None) -> np.ndarray:
 
     Parameters
     ----------
-    p, q : array_like, same shape
+    p, q : array_like, same or broadcastable shapes
         Distributions along ``axis``.
 
     Examples
@@ -124,8 +134,7 @@ def kl_divergence(p, q, *, axis: int = -1, base=None) -> np.ndarray:
     """
     p = as_distribution(p, "p", axis)
     q = as_distribution(q, "q", axis)
-    if p.shape != q.shape:
-        raise ValueError(f"q must have the same shape as p; got {q.shape} and {p.shape}")
+    p, q = _broadcast(p, q)
     with np.errstate(divide="ignore", invalid="ignore"):
         # log(p/q) as a difference of logs: no overflow of p/q for tiny q.
         terms = p * (np.log(p) - np.log(q))
@@ -151,7 +160,5 @@ def cross_entropy(p, q, *, axis: int = -1, base=None) -> np.ndarray:
     """
     p = as_distribution(p, "p", axis)
     q = as_distribution(q, "q", axis)
-    if p.shape != q.shape:
-        raise ValueError(f"q must have the same shape as p; got {q.shape} and {p.shape}")
-    check_axis(p, axis, "p")
+    p, q = _broadcast(p, q)
     return _in_base(-xlogy(p, q).sum(axis=axis), base)
