@@ -1,0 +1,99 @@
+"""Execute the book's notebooks in parallel into Jupyter Book's execution cache.
+
+``jupyter-book build`` executes notebooks one after another. This script runs
+the same execution (myst-nb's ``cache`` mode: the notebook's own directory as
+working directory, the configured per-cell timeout, errors not allowed) in
+``--jobs`` processes and stores each result in ``_build/.jupyter_cache``, where
+the build then finds it. A notebook already in the cache is skipped, so an
+unchanged rebuild executes nothing. A notebook that fails is reported and makes
+the script exit non-zero; the build would fail on it anyway.
+
+Usage: python tools/execute_notebooks.py [--jobs N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+import nbformat
+import yaml
+from jupyter_cache import get_cache
+from jupyter_cache.base import CacheBundleIn
+from jupyter_cache.executors.utils import single_nb_execution
+
+ROOT = Path(__file__).resolve().parents[1]
+CACHE = ROOT / "_build" / ".jupyter_cache"
+
+
+def toc_notebooks() -> list[Path]:
+    """The .ipynb files listed in _toc.yml, in order."""
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf-8"))
+    found: list[Path] = []
+
+    def walk(node):
+        if isinstance(node, dict):
+            if "file" in node or "root" in node:
+                stem = node.get("file", node.get("root"))
+                path = ROOT / f"{stem}.ipynb"
+                if path.is_file():
+                    found.append(path)
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for item in node:
+                walk(item)
+
+    walk(toc)
+    return found
+
+
+def _execute(path: str, timeout: int):
+    nb = nbformat.read(path, as_version=4)
+    result = single_nb_execution(nb, cwd=str(Path(path).parent), timeout=timeout,
+                                 allow_errors=False, meta_override=True)
+    error = None if result.err is None else f"{type(result.err).__name__}: {result.err}"
+    return path, nb, result.time, error
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--jobs", type=int, default=2)
+    args = parser.parse_args()
+    config = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
+    timeout = int(config.get("execute", {}).get("timeout", 300))
+
+    cache = get_cache(str(CACHE))
+    todo = []
+    for path in toc_notebooks():
+        try:
+            cache.match_cache_notebook(nbformat.read(path, as_version=4))
+        except KeyError:
+            todo.append(path)
+    print(f"execute_notebooks: {len(todo)} of the notebooks need executing", flush=True)
+    failures = []
+    start = time.perf_counter()
+    with ProcessPoolExecutor(max_workers=max(1, args.jobs)) as pool:
+        futures = [pool.submit(_execute, str(p), timeout) for p in todo]
+        for future in futures:
+            path, nb, seconds, error = future.result()
+            rel = Path(path).relative_to(ROOT)
+            if error:
+                failures.append(rel)
+                print(f"  FAILED {rel}: {error}", flush=True)
+                continue
+            record = cache.add_nb_to_project(path)
+            cache.cache_notebook_bundle(
+                CacheBundleIn(nb, record.uri, data={"execution_seconds": seconds}),
+                check_validity=False, overwrite=True,
+            )
+            print(f"  {rel}: {seconds:.1f} s", flush=True)
+    print(f"execute_notebooks: done in {time.perf_counter() - start:.1f} s", flush=True)
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
