@@ -20,6 +20,29 @@ from ._validation import as_float_array, check_axis
 __all__ = ["sigmoid", "log_sigmoid", "softmax", "log_softmax", "logsumexp"]
 
 
+def _max_and_log_sum_exp_shifted(x: np.ndarray, axis: int) -> tuple[np.ndarray, np.ndarray]:
+    r"""``(m, r)`` with :math:`\operatorname{logsumexp}(x) = m + r` along ``axis``.
+
+    :math:`m = \max_j x_j` and :math:`r = \log \sum_j e^{x_j - m}
+    = \operatorname{log1p}\bigl(\sum_{j \ne j^*} e^{x_j - m}\bigr) \ge 0`,
+    where :math:`j^*` is (the first) position of the maximum, whose term is
+    exactly :math:`e^0 = 1`. Leaving that 1 out of the sum and adding it
+    back with ``log1p`` keeps :math:`r` accurate when the other terms are tiny
+    (``log(1 + 1e-20)`` would round to 0). Both results have ``axis`` removed.
+
+    Callers combine the parts so that nothing cancels: ``m + r`` for logsumexp,
+    ``(x - m) - r`` for log-softmax, ``(m - x_y) + r`` for the cross entropy of
+    label ``y``. One temporary of ``x``'s size is used, worked on in place.
+    """
+    idx = np.expand_dims(x.argmax(axis=axis), axis)
+    m = np.take_along_axis(x, idx, axis=axis)
+    e = x - m
+    np.exp(e, out=e)
+    np.put_along_axis(e, idx, 0, axis=axis)
+    r = np.log1p(e.sum(axis=axis))
+    return np.squeeze(m, axis=axis), r
+
+
 def sigmoid(x) -> np.ndarray:
     r"""Logistic sigmoid :math:`\sigma(x) = 1 / (1 + e^{-x})`.
 
@@ -67,9 +90,8 @@ def logsumexp(x, *, axis: int = -1) -> np.ndarray:
     """
     x = as_float_array(x, "x")
     axis = check_axis(x, axis, "x")
-    m = x.max(axis=axis, keepdims=True)
-    out = m + np.log(np.exp(x - m).sum(axis=axis, keepdims=True))
-    return np.squeeze(out, axis=axis)
+    m, r = _max_and_log_sum_exp_shifted(x, axis)
+    return m + r
 
 
 def log_softmax(x, *, axis: int = -1) -> np.ndarray:
@@ -84,7 +106,11 @@ def log_softmax(x, *, axis: int = -1) -> np.ndarray:
     """
     x = as_float_array(x, "x")
     axis = check_axis(x, axis, "x")
-    return x - np.expand_dims(logsumexp(x, axis=axis), axis)
+    m, r = _max_and_log_sum_exp_shifted(x, axis)
+    # (x - m) - r, not x - logsumexp(x): both terms are <= 0, so nothing cancels.
+    out = x - np.expand_dims(m, axis)
+    out -= np.expand_dims(r, axis)
+    return out
 
 
 def softmax(x, *, axis: int = -1) -> np.ndarray:
@@ -100,5 +126,7 @@ def softmax(x, *, axis: int = -1) -> np.ndarray:
     """
     x = as_float_array(x, "x")
     axis = check_axis(x, axis, "x")
-    e = np.exp(x - x.max(axis=axis, keepdims=True))
-    return e / e.sum(axis=axis, keepdims=True)
+    e = x - x.max(axis=axis, keepdims=True)
+    np.exp(e, out=e)  # in place: one temporary of x's size in all
+    e /= e.sum(axis=axis, keepdims=True)
+    return e
