@@ -1,6 +1,7 @@
 # Two commands: `make book` builds the website, `make test` proves it.
 # Both create .venv (Python 3.11) and install requirements.txt into it first,
-# again whenever requirements.txt or pyproject.toml changes.
+# again whenever requirements.txt or pyproject.toml changes, and install the
+# site's MathJax from package-lock.json into node_modules.
 
 SHELL := /bin/bash
 .SHELLFLAGS := -euo pipefail -c
@@ -25,6 +26,13 @@ help:
 	@echo "make bench  re-measure accuracy and speed into benchmarks/results (not part of test)"
 	@echo "make clean  remove _build (keeps $(VENV))"
 
+# MathJax is served from the built site itself: npm installs the pinned copy.
+NODE_STAMP := node_modules/.package-lock.json
+
+$(NODE_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund
+	@touch $@
+
 $(STAMP): requirements.txt pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
@@ -32,9 +40,9 @@ $(STAMP): requirements.txt pyproject.toml
 	$(BIN)/python -m pip check
 	@touch $@
 
-install: $(STAMP)
+install: $(STAMP) $(NODE_STAMP)
 
-book: $(STAMP)
+book: $(STAMP) $(NODE_STAMP)
 	@# Execute changed notebooks two at a time into the build's execution cache;
 	@# the build then only renders (and executes nothing an unchanged rebuild).
 	$(BIN)/python tools/execute_notebooks.py --jobs 2
@@ -44,8 +52,9 @@ book: $(STAMP)
 
 NOTEBOOKS := $(shell find chapters reference -name '*.ipynb' -not -path '*/.ipynb_checkpoints/*' 2>/dev/null | sort)
 
-test: $(STAMP)
+test: $(STAMP) $(NODE_STAMP)
 	$(BIN)/nbstripout --verify $(NOTEBOOKS)
+	$(BIN)/ruff check .
 	$(BIN)/pytest -n 2 --nbmake $(NOTEBOOKS) tests ceutils -m "not site"
 	$(MAKE) --no-print-directory book
 	$(BIN)/pytest tests -m site

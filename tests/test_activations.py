@@ -1,11 +1,11 @@
 """Activations against SciPy, PyTorch and exact values, including extreme logits."""
 
 import numpy as np
+from conftest import rtol_for
 from scipy import special
 
 import ceutils
 from ceutils import adapters
-from conftest import rtol_for
 
 RNG = np.random.default_rng(7)
 X = RNG.normal(scale=5.0, size=(6, 4))

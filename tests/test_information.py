@@ -2,10 +2,10 @@
 
 import numpy as np
 import pytest
+from conftest import rtol_for
 from scipy import special, stats
 
 import ceutils
-from conftest import rtol_for
 
 RNG = np.random.default_rng(20261122)
 P = RNG.dirichlet(np.ones(5), size=7)

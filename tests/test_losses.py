@@ -2,11 +2,11 @@
 
 import numpy as np
 import pytest
+from conftest import rtol_for
 from sklearn.metrics import log_loss
 
 import ceutils
 from ceutils import adapters as A
-from conftest import rtol_for
 
 RNG = np.random.default_rng(11)
 N, C = 8, 5
