@@ -10,6 +10,8 @@ inputs through scikit-learn, PyTorch and TensorFlow/Keras
 from . import examples
 from .activations import *  # noqa: F403
 from .activations import __all__ as _activations_all
+from .gradients import *  # noqa: F403
+from .gradients import __all__ as _gradients_all
 from .information import *  # noqa: F403
 from .information import __all__ as _information_all
 from .losses import *  # noqa: F403
@@ -18,7 +20,8 @@ from .provenance import versions
 
 __version__ = "0.1.0"
 
-__all__ = [*_information_all, *_activations_all, *_losses_all, "versions", "examples"]
+__all__ = [*_information_all, *_activations_all, *_losses_all, *_gradients_all, "versions",
+           "examples"]
 
 
 def __getattr__(name: str):

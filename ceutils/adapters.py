@@ -26,11 +26,16 @@ __all__ = [
     "torch_cross_entropy",
     "torch_nll_log_softmax",
     "torch_entropy",
+    "torch_cross_entropy_grad",
+    "torch_bce_with_logits_grad",
     "tf_sigmoid_cross_entropy_with_logits",
     "tf_weighted_cross_entropy_with_logits",
     "tf_softmax_cross_entropy_with_logits",
     "tf_sparse_softmax_cross_entropy_with_logits",
     "tf_entropy",
+    "tf_softmax_cross_entropy_grad",
+    "tf_sparse_softmax_cross_entropy_grad",
+    "tf_sigmoid_cross_entropy_grad",
     "keras_binary_crossentropy",
     "keras_categorical_crossentropy",
     "keras_sparse_categorical_crossentropy",
@@ -134,7 +139,7 @@ def torch_cross_entropy(logits, target, *, weight=None, ignore_index=-100, label
 
 def torch_nll_log_softmax(logits, target, *, weight=None, ignore_index=-100, reduction="mean",
                           dtype="float64"):
-    """``torch.nn.NLLLoss(...)(torch.nn.LogSoftmax(dim=class axis)(logits), target)`` (source 001)."""
+    """``nn.NLLLoss(...)(nn.LogSoftmax(dim=class axis)(logits), target)`` (source 001)."""
     torch = _torch()
     w = None if weight is None else _t(weight, dtype)
     x = _t(_class_axis_to_torch(np.asarray(logits, dtype=dtype)), dtype)
@@ -148,6 +153,34 @@ def torch_entropy(p, *, dtype="float64"):
     """``torch.distributions.Categorical(probs=p).entropy()`` (nats)."""
     torch = _torch()
     return _np(torch.distributions.Categorical(probs=_t(p, dtype)).entropy())
+
+
+# Gradients by autograd. With reduction="none" the per-sample losses are summed
+# before backward(): each loss depends only on its own logits, so this is each
+# sample's own gradient, the convention of ceutils.gradients.
+def torch_cross_entropy_grad(logits, target, *, weight=None, ignore_index=-100,
+                             label_smoothing=0.0, reduction="mean", dtype="float64"):
+    """d/d logits of ``torch.nn.CrossEntropyLoss(...)(logits, target)``, by autograd."""
+    torch = _torch()
+    w = None if weight is None else _t(weight, dtype)
+    loss = torch.nn.CrossEntropyLoss(weight=w, ignore_index=ignore_index,
+                                     label_smoothing=label_smoothing, reduction=reduction)
+    x = _t(_class_axis_to_torch(np.asarray(logits, dtype=dtype)), dtype).requires_grad_(True)
+    loss(x, _torch_target(target, dtype)).sum().backward()
+    g = _np(x.grad)
+    return np.moveaxis(g, 1, -1) if g.ndim > 2 else g
+
+
+def torch_bce_with_logits_grad(logits, targets, *, pos_weight=None, weight=None,
+                               reduction="mean", dtype="float64"):
+    """d/d logits of ``torch.nn.BCEWithLogitsLoss(...)(logits, targets)``, by autograd."""
+    torch = _torch()
+    w = None if weight is None else _t(weight, dtype)
+    q = None if pos_weight is None else _t(pos_weight, dtype)
+    loss = torch.nn.BCEWithLogitsLoss(weight=w, reduction=reduction, pos_weight=q)
+    x = _t(logits, dtype).requires_grad_(True)
+    loss(x, _t(targets, dtype)).sum().backward()
+    return _np(x.grad)
 
 
 # --------------------------------------------------------------------------- TensorFlow
@@ -194,6 +227,61 @@ def tf_entropy(p, *, dtype="float64"):
     tf = _tf()
     p_t = tf.constant(p, dtype=dtype)
     return tf.nn.softmax_cross_entropy_with_logits(labels=p_t, logits=tf.math.log(p_t)).numpy()
+
+
+# Gradients by tf.GradientTape of the per-sample losses reduced as ceutils
+# reduces them: "mean" is tf.reduce_mean, "sum" and "none" tf.reduce_sum.
+def _tf_tape_grad(per_sample_loss, logits, reduction, dtype):
+    tf = _tf()
+    if reduction not in ("none", "mean", "sum"):
+        raise ValueError(f"reduction must be one of ('none', 'mean', 'sum'); got {reduction!r}")
+    x = tf.constant(logits, dtype=dtype)
+    with tf.GradientTape() as tape:
+        tape.watch(x)
+        per = per_sample_loss(x)
+        loss = tf.reduce_mean(per) if reduction == "mean" else tf.reduce_sum(per)
+    return tape.gradient(loss, x).numpy()
+
+
+def tf_softmax_cross_entropy_grad(logits, labels, *, axis=-1, reduction="mean", dtype="float64"):
+    """d/d logits of ``tf.nn.softmax_cross_entropy_with_logits`` (reduced), by ``GradientTape``.
+
+    TensorFlow's registered gradient is ``softmax(logits) - labels``, exact only
+    when each label row sums to 1 (as its documentation requires).
+    """
+    tf = _tf()
+    y = tf.constant(labels, dtype=dtype)
+    return _tf_tape_grad(
+        lambda x: tf.nn.softmax_cross_entropy_with_logits(labels=y, logits=x, axis=axis),
+        logits, reduction, dtype,
+    )
+
+
+def tf_sparse_softmax_cross_entropy_grad(logits, labels, *, reduction="mean", dtype="float64"):
+    """d/d logits of ``tf.nn.sparse_softmax_cross_entropy_with_logits`` (reduced), by tape."""
+    tf = _tf()
+    y = tf.constant(labels, dtype="int64")
+    return _tf_tape_grad(
+        lambda x: tf.nn.sparse_softmax_cross_entropy_with_logits(labels=y, logits=x),
+        logits, reduction, dtype,
+    )
+
+
+def tf_sigmoid_cross_entropy_grad(logits, labels, *, pos_weight=None, reduction="mean",
+                                  dtype="float64"):
+    """d/d logits of ``tf.nn.sigmoid_cross_entropy_with_logits`` (or, with ``pos_weight``,
+    ``tf.nn.weighted_cross_entropy_with_logits``), reduced, by ``GradientTape``."""
+    tf = _tf()
+    z = tf.constant(labels, dtype=dtype)
+    if pos_weight is None:
+        def per(x):
+            return tf.nn.sigmoid_cross_entropy_with_logits(labels=z, logits=x)
+    else:
+        q = tf.constant(pos_weight, dtype=dtype)
+
+        def per(x):
+            return tf.nn.weighted_cross_entropy_with_logits(labels=z, logits=x, pos_weight=q)
+    return _tf_tape_grad(per, logits, reduction, dtype)
 
 
 # --------------------------------------------------------------------------- Keras
