@@ -20,15 +20,62 @@ from ._validation import (
     reduce,
     warn_if_not_distribution,
 )
-from .activations import log_softmax, logsumexp
+from .activations import _max_and_log_sum_exp_shifted, log_softmax
 from .information import xlogy
 
 __all__ = [
+    "KERAS_EPSILON",
+    "TORCH_LOG_CLAMP",
+    "CLIP_MODES",
     "binary_cross_entropy",
     "binary_cross_entropy_with_logits",
+    "categorical_cross_entropy",
     "softmax_cross_entropy",
     "sparse_softmax_cross_entropy",
 ]
+
+KERAS_EPSILON = 1e-7
+"""``keras.config.epsilon()``: Keras clips probabilities to ``[ε, 1 - ε]``."""
+
+TORCH_LOG_CLAMP = -100.0
+"""``torch.nn.BCELoss`` clamps each logarithm to be at least -100."""
+
+CLIP_MODES = (None, "keras", "torch", "sklearn")
+"""Values of ``clip=``: no clipping, or the convention of one library."""
+
+
+def _check_clip(clip, allowed=CLIP_MODES, why: str = ""):
+    if not any(clip is mode or (isinstance(clip, str) and clip == mode) for mode in allowed):
+        raise ValueError(f"clip must be one of {allowed}; got {clip!r}{why}")
+    return clip
+
+
+def _check_label_smoothing(label_smoothing) -> float:
+    try:
+        eps = float(label_smoothing)
+    except (TypeError, ValueError):
+        raise ValueError(
+            f"label_smoothing must be a number in [0, 1]; got {label_smoothing!r}"
+        ) from None
+    if isinstance(label_smoothing, bool) or not 0.0 <= eps <= 1.0:
+        raise ValueError(f"label_smoothing must be in [0, 1]; got {label_smoothing!r}")
+    return eps
+
+
+def _keras_clip(p: np.ndarray) -> np.ndarray:
+    """Clip to ``[ε, 1 - ε]`` with both bounds rounded to ``p``'s dtype, as Keras does.
+
+    In float32, ``1 - 1e-7`` rounds to ``1 - 2**-23 = 0.99999988``.
+    """
+    lo = p.dtype.type(KERAS_EPSILON)
+    hi = p.dtype.type(1.0 - KERAS_EPSILON)
+    return np.clip(p, lo, hi)
+
+
+def _sklearn_clip(p: np.ndarray) -> np.ndarray:
+    """Clip to ``[eps, 1 - eps]``, ``eps = finfo(p.dtype).eps`` (``sklearn.metrics.log_loss``)."""
+    eps = np.finfo(p.dtype).eps
+    return np.clip(p, eps, 1 - eps)
 
 
 def _xlog1py(x: np.ndarray, y: np.ndarray) -> np.ndarray:
@@ -53,7 +100,9 @@ def _weights(weight, shape: tuple[int, ...], name: str = "weight") -> np.ndarray
     return w
 
 
-def binary_cross_entropy(probs, targets, *, weight=None, reduction: str = "mean"):
+def binary_cross_entropy(
+    probs, targets, *, weight=None, clip=None, label_smoothing=0.0, reduction: str = "mean"
+):
     r"""Binary cross entropy (二分类交叉熵) of predicted probabilities.
 
     .. math:: \ell_i = -w_i\left[y_i \log p_i + (1 - y_i) \log(1 - p_i)\right]
@@ -71,14 +120,34 @@ def binary_cross_entropy(probs, targets, *, weight=None, reduction: str = "mean"
     weight : array_like, optional
         Per-element rescaling weights, broadcast to ``probs``
         (``torch.nn.BCELoss(weight=...)``).
+    clip : {None, "keras", "torch", "sklearn"}
+        How the library being reproduced keeps the logarithms finite:
+
+        * ``None``: not at all; ``y = 1, p = 0`` gives ``inf``.
+        * ``"keras"``: ``p`` clipped to :math:`[\varepsilon, 1 - \varepsilon]`,
+          :math:`\varepsilon` = :data:`KERAS_EPSILON` (both bounds rounded to the
+          dtype: in float32 the upper one is :math:`1 - 2^{-23}`), then
+          ``log(p)`` and ``log(1 - p)``
+          (``keras.losses.binary_crossentropy``; Keras then averages over the
+          last axis, which is ``reduction``'s job here).
+        * ``"torch"``: each of :math:`\log p` and :math:`\log(1 - p)` (computed
+          as ``log1p(-p)``) clamped to be at least :data:`TORCH_LOG_CLAMP`
+          (``torch.nn.BCELoss``).
+        * ``"sklearn"``: ``p`` and ``1 - p`` each clipped to
+          ``[eps, 1 - eps]``, ``eps = numpy.finfo(dtype).eps``
+          (``sklearn.metrics.log_loss``).
+    label_smoothing : float in [0, 1]
+        Targets become :math:`y (1 - \epsilon) + \epsilon / 2` before the loss,
+        as ``keras.losses.binary_crossentropy(label_smoothing=ε)`` does.
     reduction : {"none", "mean", "sum"}
         "mean" divides by the number of elements, whatever the weights.
 
     Notes
     -----
-    :math:`\log(1 - p)` is computed as ``log1p(-p)``, exact for tiny ``p``.
-    Matches ``torch.nn.BCELoss`` and ``sklearn.metrics.log_loss`` wherever
-    their clipping does not act (``0 < p < 1``).
+    :math:`\log(1 - p)` is computed as ``log1p(-p)``, exact for tiny ``p``
+    (``clip=None``). Matches ``torch.nn.BCELoss`` and ``sklearn.metrics.log_loss``
+    wherever their clipping does not act (``0 < p < 1``); the ``clip`` modes
+    reproduce them where it does.
 
     Examples
     --------
@@ -86,20 +155,50 @@ def binary_cross_entropy(probs, targets, *, weight=None, reduction: str = "mean"
 
     >>> round(float(binary_cross_entropy([0.7, 0.2], [1, 0])), 6)
     0.289909
+
+    A perfect prediction costs 0; Keras' clipping makes it :math:`-\log(1 - 10^{-7})`
+    and a certain miss costs at most 100 in PyTorch:
+
+    >>> float(binary_cross_entropy([1.0], [1.0]))
+    0.0
+    >>> float(binary_cross_entropy([1.0], [1.0], clip="keras"))
+    1.0000000494736474e-07
+    >>> float(binary_cross_entropy([0.0], [1.0]))
+    inf
+    >>> float(binary_cross_entropy([0.0], [1.0], clip="torch"))
+    100.0
+    >>> round(float(binary_cross_entropy([0.9], [1.0], label_smoothing=0.2)), 6)
+    0.325083
     """
     p = as_probabilities(probs, "probs")
     y = as_probabilities(targets, "targets")
     check_same_shape(p, y, "probs", "targets")
     check_reduction(reduction)
+    _check_clip(clip)
+    eps_ls = _check_label_smoothing(label_smoothing)
     w = _weights(weight, p.shape)
-    loss = -(xlogy(y, p) + _xlog1py(1 - y, -p))
+    if eps_ls:
+        y = y * (1 - eps_ls) + 0.5 * eps_ls
+    if clip is None:
+        loss = -(xlogy(y, p) + _xlog1py(1 - y, -p))
+    elif clip == "keras":
+        pc = _keras_clip(p)
+        loss = -(y * np.log(pc) + (1 - y) * np.log(1 - pc))
+    elif clip == "torch":
+        with np.errstate(divide="ignore"):
+            log_p = np.maximum(np.log(p), TORCH_LOG_CLAMP)
+            log_q = np.maximum(np.log1p(-p), TORCH_LOG_CLAMP)
+        loss = -(y * log_p + (1 - y) * log_q)
+    else:  # "sklearn"
+        loss = -(xlogy(y, _sklearn_clip(p)) + xlogy(1 - y, _sklearn_clip(1 - p)))
     if w is not None:
         loss = loss * w
     return reduce(loss, reduction)
 
 
 def binary_cross_entropy_with_logits(
-    logits, targets, *, pos_weight=None, weight=None, reduction: str = "mean"
+    logits, targets, *, pos_weight=None, weight=None, label_smoothing=0.0,
+    reduction: str = "mean"
 ):
     r"""Binary (sigmoid) cross entropy computed from logits.
 
@@ -128,6 +227,10 @@ def binary_cross_entropy_with_logits(
         ``tf.nn.weighted_cross_entropy_with_logits``.
     weight : array_like, optional
         Per-element rescaling weights.
+    label_smoothing : float in [0, 1]
+        Targets become :math:`z (1 - \epsilon) + \epsilon / 2` first, as
+        ``keras.losses.binary_crossentropy(from_logits=True, label_smoothing=ε)``
+        does.
     reduction : {"none", "mean", "sum"}
         "mean" divides by the number of elements.
 
@@ -137,11 +240,16 @@ def binary_cross_entropy_with_logits(
     0.693147
     >>> float(binary_cross_entropy_with_logits([-1e4], [0.0]))
     0.0
+    >>> round(float(binary_cross_entropy_with_logits([2.0], [1.0], label_smoothing=0.2)), 6)
+    0.326928
     """
     x = as_float_array(logits, "logits")
     z = as_probabilities(targets, "targets")
     check_same_shape(x, z, "logits", "targets")
     check_reduction(reduction)
+    eps_ls = _check_label_smoothing(label_smoothing)
+    if eps_ls:
+        z = z * (1 - eps_ls) + 0.5 * eps_ls
     w = _weights(weight, x.shape)
     softplus_neg_abs = np.log1p(np.exp(-np.abs(x)))
     if pos_weight is None:
@@ -155,7 +263,105 @@ def binary_cross_entropy_with_logits(
     return reduce(loss, reduction)
 
 
-def softmax_cross_entropy(logits, targets, *, axis: int = -1, reduction: str = "mean"):
+def categorical_cross_entropy(
+    probs,
+    targets,
+    *,
+    axis: int = -1,
+    normalize: bool = False,
+    clip=None,
+    label_smoothing=0.0,
+    reduction: str = "mean",
+):
+    r"""Categorical cross entropy (多分类交叉熵) of predicted probabilities.
+
+    .. math:: \ell_n = -\sum_c y_{n,c} \log p_{n,c}
+
+    the cross entropy :math:`H(y_n, p_n)` of each row (source 000 §5.2).
+    :math:`0 \log 0 = 0`; a true class predicted with probability 0 costs ``inf``
+    unless ``clip`` says otherwise.
+
+    Parameters
+    ----------
+    probs : array_like, shape ``[..., C]``
+        Predicted probabilities, in [0, 1]. Rows that do not sum to 1 raise a
+        ``UserWarning`` (as ``sklearn.metrics.log_loss`` does) and are used as
+        given, unless ``normalize=True``.
+    targets : array_like, same shape
+        One-hot labels or a distribution per row; rows that are not
+        distributions raise a ``UserWarning`` and are used as given.
+    axis : int
+        The class axis.
+    normalize : bool
+        Divide ``probs`` by their row sums first, as
+        ``keras.losses.categorical_crossentropy`` does before clipping:
+        :math:`p_{n,c} \leftarrow p_{n,c} / \sum_k p_{n,k}`.
+    clip : {None, "keras", "sklearn"}
+        ``"keras"``: clip to :math:`[\varepsilon, 1 - \varepsilon]`,
+        :math:`\varepsilon` = :data:`KERAS_EPSILON`, bounds rounded to the dtype;
+        ``"sklearn"``: clip to ``[eps, 1 - eps]``, ``eps = finfo(dtype).eps``.
+        ``"torch"`` is refused: PyTorch has no categorical loss on probabilities.
+    label_smoothing : float in [0, 1]
+        Targets become :math:`(1 - \epsilon)\, y + \epsilon / C` (Keras).
+    reduction : {"none", "mean", "sum"}
+        "mean" divides by the number of rows.
+
+    Notes
+    -----
+    ``normalize=True, clip="keras"`` reproduces
+    ``keras.losses.categorical_crossentropy``; ``clip="sklearn"`` with one-hot
+    targets reproduces ``sklearn.metrics.log_loss`` on a probability matrix.
+
+    Examples
+    --------
+    Labels ``[1, 2]`` and predictions ``[1, 2]`` (source 000 §5.2): Keras divides
+    by the sum, so the loss is :math:`-\log\frac13 - 2\log\frac23`:
+
+    >>> import warnings
+    >>> with warnings.catch_warnings():
+    ...     warnings.simplefilter("ignore")
+    ...     round(float(categorical_cross_entropy([1.0, 2.0], [1.0, 2.0], normalize=True)), 6)
+    1.909543
+    >>> round(float(categorical_cross_entropy([0.2, 0.2, 0.6], [0, 1, 0])), 6)
+    1.609438
+    """
+    p = as_float_array(probs, "probs")
+    y = as_float_array(targets, "targets")
+    check_same_shape(p, y, "probs", "targets")
+    axis = check_axis(p, axis, "probs")
+    check_reduction(reduction)
+    _check_clip(clip, (None, "keras", "sklearn"),
+                " (PyTorch has no categorical loss on probabilities; use "
+                "sparse_softmax_cross_entropy or softmax_cross_entropy on logits)")
+    eps_ls = _check_label_smoothing(label_smoothing)
+    if not normalize:
+        p = as_probabilities(p, "probs")
+    elif (p < 0).any():
+        p = as_probabilities(p, "probs")  # raises, naming the negative entry
+    warn_if_not_distribution(y, "targets", axis, "computing -sum(y * log(p)) as given")
+    if normalize:
+        total = p.sum(axis=axis, keepdims=True)
+        if (total == 0).any():
+            raise ValueError(f"probs rows must have a positive sum to be normalised along axis "
+                             f"{axis}; got a row of zeros")
+        p = p / total
+    else:
+        warn_if_not_distribution(p, "probs", axis,
+                                 "used as given (normalize=True divides by the row sums)")
+    if eps_ls:
+        y = y * (1 - eps_ls) + eps_ls / p.shape[axis]
+    if clip == "keras":
+        loss = -(y * np.log(_keras_clip(p))).sum(axis=axis)
+    else:
+        if clip == "sklearn":
+            p = _sklearn_clip(p)
+        loss = -xlogy(y, p).sum(axis=axis)
+    return reduce(loss, reduction)
+
+
+def softmax_cross_entropy(
+    logits, targets, *, axis: int = -1, label_smoothing=0.0, reduction: str = "mean"
+):
     r"""Softmax cross entropy with dense targets (one-hot or a distribution).
 
     .. math:: \ell_n = -\sum_c y_{n,c} \log \operatorname{softmax}(x_n)_c
@@ -173,6 +379,11 @@ def softmax_cross_entropy(logits, targets, *, axis: int = -1, reduction: str = "
         ``[1, 2]``; TensorFlow documents that the gradient is then wrong).
     axis : int
         The class axis.
+    label_smoothing : float in [0, 1]
+        With :math:`C` classes the targets become
+        :math:`(1 - \epsilon)\, y + \epsilon / C`
+        (``torch.nn.CrossEntropyLoss(label_smoothing=ε)`` with probability
+        targets, ``keras.losses.categorical_crossentropy(label_smoothing=ε)``).
     reduction : {"none", "mean", "sum"}
         "mean" divides by the number of rows.
 
@@ -180,13 +391,18 @@ def softmax_cross_entropy(logits, targets, *, axis: int = -1, reduction: str = "
     --------
     >>> round(float(softmax_cross_entropy([1.0, 2.0], [0.0, 1.0])), 4)
     0.3133
+    >>> round(float(softmax_cross_entropy([1.0, 2.0], [0.0, 1.0], label_smoothing=0.2)), 4)
+    0.4133
     """
     x = as_float_array(logits, "logits")
     y = as_float_array(targets, "targets")
     check_same_shape(x, y, "logits", "targets")
     axis = check_axis(x, axis, "logits")
     check_reduction(reduction)
+    eps_ls = _check_label_smoothing(label_smoothing)
     warn_if_not_distribution(y, "targets", axis, "computing -sum(y * log_softmax(x)) as given")
+    if eps_ls:
+        y = y * (1 - eps_ls) + eps_ls / x.shape[axis]
     loss = -(y * log_softmax(x, axis=axis)).sum(axis=axis)
     return reduce(loss, reduction)
 
@@ -198,6 +414,7 @@ def sparse_softmax_cross_entropy(
     axis: int = -1,
     weight=None,
     ignore_index: int | None = -100,
+    label_smoothing=0.0,
     reduction: str = "mean",
 ):
     r"""Cross entropy between integer class labels and ``softmax(logits)``.
@@ -218,6 +435,16 @@ def sparse_softmax_cross_entropy(
     ignore_index : int or None
         Label value whose samples contribute 0 and leave the mean's denominator;
         ``None`` disables it.
+    label_smoothing : float in [0, 1]
+        Mixes the one-hot target with the uniform distribution,
+        :math:`(1 - \epsilon)\,\mathrm{onehot}(y_n) + \epsilon / C`, exactly as
+        ``torch.nn.CrossEntropyLoss(label_smoothing=ε)`` does with class indices:
+
+        .. math:: \ell_n = (1 - \epsilon)\, w_{y_n} (-\log s_{n,y_n})
+                  + \frac{\epsilon}{C} \sum_c w_c (-\log s_{n,c}),
+                  \quad s_n = \operatorname{softmax}(x_n),
+
+        0 for ignored labels; "mean" still divides by :math:`\sum_n w_{y_n}`.
     reduction : {"none", "mean", "sum"}
         "mean" is :math:`\sum_n \ell_n / \sum_n w_{y_n}` over labels not ignored
         (without weights: the number of such labels), as PyTorch defines it.
@@ -231,10 +458,13 @@ def sparse_softmax_cross_entropy(
     --------
     >>> round(float(sparse_softmax_cross_entropy([1.0, 2.0], 1)), 4)
     0.3133
+    >>> round(float(sparse_softmax_cross_entropy([1.0, 2.0], 1, label_smoothing=0.2)), 4)
+    0.4133
     """
     x = as_float_array(logits, "logits")
     axis = check_axis(x, axis, "logits")
     check_reduction(reduction)
+    eps_ls = _check_label_smoothing(label_smoothing)
     n_classes = x.shape[axis]
     y = as_labels(labels, "labels", n_classes, ignore_index)
     expected = x.shape[:axis] + x.shape[axis + 1 :]
@@ -246,7 +476,10 @@ def sparse_softmax_cross_entropy(
     ignored = (y == ignore_index) if ignore_index is not None else np.zeros(y.shape, bool)
     safe = np.where(ignored, 0, y)
     picked = np.take_along_axis(x, np.expand_dims(safe, axis), axis=axis).squeeze(axis)
-    loss = logsumexp(x, axis=axis) - picked
+    # (m - x_y) + log sum_c e^(x_c - m): two terms >= 0, nothing cancels (logsumexp(x) - x_y
+    # loses |x_y|·eps when x_y is near logsumexp(x), e.g. for logits near ±1e4).
+    m, r = _max_and_log_sum_exp_shifted(x, axis)
+    loss = (m - picked) + r
     if weight is None:
         w = (~ignored).astype(x.dtype)
     else:
@@ -257,6 +490,12 @@ def sparse_softmax_cross_entropy(
             raise ValueError(f"weight must be non-negative; got {wc.min()}")
         w = np.where(ignored, 0, wc[safe]).astype(np.result_type(x.dtype, wc.dtype))
     loss = np.where(ignored, 0, loss * w).astype(loss.dtype)
+    if eps_ls:
+        # torch: (1 - ε)·nll + (ε / C)·Σ_c w_c·(-log softmax(x)_c), 0 where ignored
+        shape = [-1 if d == axis else 1 for d in range(x.ndim)]
+        wc_axis = 1 if weight is None else np.reshape(wc, shape)
+        smooth = np.where(ignored, 0, -(log_softmax(x, axis=axis) * wc_axis).sum(axis=axis))
+        loss = ((1 - eps_ls) * loss + (eps_ls / n_classes) * smooth).astype(loss.dtype)
     if reduction == "mean":
         denominator = w.sum()
         if denominator == 0:

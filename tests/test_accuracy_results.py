@@ -1,0 +1,179 @@
+"""The committed accuracy results meet the goals and are those of the current code.
+
+``benchmarks/results/accuracy.csv`` is produced by ``benchmarks/accuracy.py``
+(``make bench``). These tests read it, and recompute what is cheap to recompute
+(mpmath's exact values and ceutils' own results, no other library), so that the
+committed file cannot drift from the grid, from mpmath or from ceutils.
+
+Goals (float64, exact mode, every grid point):
+
+* relative error <= 1e-15, or absolute error <= 1e-300 where the exact value
+  underflows float64 (is below its smallest normal number);
+* finite wherever the exact value is finite;
+* never less accurate than the best of PyTorch and TensorFlow, where two results
+  within one unit in the last place (ulp) of the exact value count as a tie:
+  ``|ceutils - exact| <= |best - exact| + ulp(exact)``. Below one ulp the
+  comparison measures rounding luck, not the formula (the chapter on numerical
+  stability lists the points where a library is the closer neighbour).
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import math
+import sys
+from collections import defaultdict
+from pathlib import Path
+
+import mpmath
+import numpy as np
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+_spec = importlib.util.spec_from_file_location(
+    "bench_accuracy", ROOT / "benchmarks" / "accuracy.py"
+)
+acc = importlib.util.module_from_spec(_spec)
+sys.modules[_spec.name] = acc  # dataclasses look their module up there
+_spec.loader.exec_module(acc)
+
+ROWS = acc.read_csv()
+CASES = {(c.function, c.case): c for c in acc.grid()}
+TINY64 = float(np.finfo(np.float64).tiny)
+
+
+def _ceutils_rows(precision=None, mode=None):
+    return [r for r in ROWS if r["implementation"] == "ceutils"
+            and (precision is None or r["precision"] == precision)
+            and (mode is None or r["mode"] == mode)]
+
+
+def _ulp(exact, precision: str) -> float:
+    """Spacing of the floats of ``precision`` at the exact value."""
+    v = np.asarray(float(exact), dtype=precision)
+    return float(np.spacing(np.abs(v)))
+
+
+def test_results_cover_exactly_the_current_grid():
+    expected = set()
+    for c in acc.grid():
+        for precision in acc.PRECISIONS:
+            for mode in (acc.ceutils_modes() if c.function == "bce" else ["exact"]):
+                expected.add((c.function, c.case, precision, mode))
+    got = {(r["function"], r["case"], r["precision"], r["mode"]) for r in _ceutils_rows()}
+    assert got == expected, (sorted(expected - got)[:5], sorted(got - expected)[:5])
+    assert {(r["function"], r["case"]) for r in ROWS} <= set(CASES)
+
+
+def test_exact_values_are_mpmath_at_50_digits():
+    for r in ROWS:
+        e = acc.exact(CASES[r["function"], r["case"]], r["precision"], r["mode"])
+        stored = acc.parse_exact(r["exact"])
+        if mpmath.isinf(e) or e == 0:
+            assert stored == e, r
+        else:
+            assert abs(stored - e) <= abs(e) * mpmath.mpf("1e-22"), r
+
+
+def test_exact_values_do_not_depend_on_the_working_precision():
+    # 50 digits are enough because exact() evaluates cancellation-free forms.
+    for c in acc.grid():
+        for mode in (acc.MODES if c.function == "bce" else ["exact"]):
+            e50 = acc.exact(c, "float64", mode)
+            with mpmath.workdps(100):
+                saved, acc.DPS = acc.DPS, 100
+                try:
+                    e100 = acc.exact(c, "float64", mode)
+                finally:
+                    acc.DPS = saved
+            if mpmath.isinf(e100) or e100 == 0:
+                assert e50 == e100, (c, mode)
+            else:
+                assert abs(e50 - e100) <= abs(e100) * mpmath.mpf("1e-40"), (c, mode)
+
+
+@pytest.mark.parametrize("precision", ["float64", "float32"])
+def test_ceutils_values_are_those_of_the_current_code(precision):
+    tol = 4 * float(np.finfo(precision).eps)
+    for r in _ceutils_rows(precision):
+        now = acc.ceutils_value(CASES[r["function"], r["case"]], precision, r["mode"])
+        stored = float(r["value"])
+        if math.isfinite(now) and math.isfinite(stored):
+            assert abs(now - stored) <= tol * abs(now), (r, now)
+        else:
+            assert now == stored or (math.isnan(now) and math.isnan(stored)), (r, now)
+
+
+def test_errors_are_recomputed_from_the_stored_values():
+    for r in ROWS:
+        e = acc.exact(CASES[r["function"], r["case"]], r["precision"], r["mode"])
+        abs_err, rel_err = acc.errors(float(r["value"]), e)
+        for got, want in ((float(r["abs_error"]), abs_err), (float(r["rel_error"]), rel_err)):
+            assert got == want or math.isclose(got, want, rel_tol=1e-12), r
+
+
+def test_ceutils_float64_within_1e15_or_underflow():
+    bad = []
+    for r in _ceutils_rows("float64", "exact"):
+        e = acc.parse_exact(r["exact"])
+        rel, ab = float(r["rel_error"]), float(r["abs_error"])
+        underflows = not mpmath.isinf(e) and abs(e) < TINY64
+        if not (rel <= 1e-15 or (underflows and ab <= 1e-300)):
+            bad.append((r["function"], r["case"], r["value"], r["exact"], rel))
+    assert not bad, bad
+
+
+def test_ceutils_float64_finite_wherever_the_exact_value_is():
+    for r in _ceutils_rows("float64", "exact"):
+        if not mpmath.isinf(acc.parse_exact(r["exact"])):
+            assert math.isfinite(float(r["value"])), r
+
+
+def _by_point(precision, mode):
+    points = defaultdict(dict)
+    for r in ROWS:
+        if r["precision"] == precision and r["mode"] == mode:
+            points[r["function"], r["case"]][r["implementation"]] = r
+    return points
+
+
+def test_ceutils_float64_never_less_accurate_than_torch_and_tensorflow():
+    compared, bad = 0, []
+    for (f, case), impls in _by_point("float64", "exact").items():
+        rivals = [impls[k] for k in ("torch", "tensorflow") if k in impls]
+        if not rivals:
+            continue
+        compared += 1
+        ours = float(impls["ceutils"]["abs_error"])
+        best = min(float(r["abs_error"]) for r in rivals)
+        ulp = _ulp(acc.parse_exact(impls["ceutils"]["exact"]), "float64")
+        if not ours <= best + ulp:
+            bad.append((f, case, ours, best))
+    assert compared >= 80
+    assert not bad, bad
+
+
+def test_ceutils_compat_modes_as_accurate_as_the_library_they_reproduce():
+    # float64 only: in float32 ceutils and Keras round log(1 - 1e-7) two float32 ulps apart.
+    if not acc.has_clip_modes():
+        pytest.skip("ceutils.binary_cross_entropy has no clip= modes")
+    for mode, lib in (("keras-epsilon", "keras"), ("torch-clamp", "torch"),
+                      ("sklearn-eps", "scikit-learn")):
+        for precision in ("float64",):
+            for (f, case), impls in _by_point(precision, mode).items():
+                if f != "bce":
+                    continue
+                ours = float(impls["ceutils"]["abs_error"])
+                theirs = float(impls[lib]["abs_error"])
+                ulp = _ulp(acc.parse_exact(impls["ceutils"]["exact"]), precision)
+                assert ours <= theirs + ulp, (mode, precision, case, ours, theirs)
+
+
+def test_metadata_records_the_versions():
+    meta = json.loads(acc.JSON_PATH.read_text(encoding="utf-8"))
+    assert meta["mpmath_dps"] == acc.DPS
+    for lib in ("numpy", "mpmath", "torch", "tensorflow", "keras", "scikit-learn", "scipy"):
+        assert meta["versions"][lib] != "not installed", lib
+    assert meta["n_rows"] == len(ROWS)
+    assert acc.PNG_PATH.stat().st_size > 10_000
