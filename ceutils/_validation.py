@@ -164,3 +164,43 @@ def reduce(loss: np.ndarray, reduction: str, denominator=None) -> np.ndarray:
     if denominator is None:
         denominator = loss.size
     return total / denominator
+
+
+def check_label_smoothing(value) -> float:
+    """``label_smoothing`` as a float in [0, 1]."""
+    try:
+        eps = float(value)
+    except (TypeError, ValueError):
+        raise ValueError(f"label_smoothing must be a number in [0, 1]; got {value!r}") from None
+    if isinstance(value, bool) or not 0.0 <= eps <= 1.0:
+        raise ValueError(f"label_smoothing must be in [0, 1]; got {value!r}")
+    return eps
+
+
+def sparse_targets(x: np.ndarray, labels, axis: int, weight, ignore_index: int | None):
+    """Check integer labels (and class weights) against logits ``x`` with class ``axis``.
+
+    Returns ``(ignored, safe, wc, w)``: the mask of labels equal to
+    ``ignore_index``; the labels with those replaced by 0 (safe to index with);
+    the class weights (None without ``weight``); and each sample's weight
+    :math:`w_{y_n}` (1 without ``weight``), 0 where ignored.
+    """
+    n_classes = x.shape[axis]
+    y = as_labels(labels, "labels", n_classes, ignore_index)
+    expected = x.shape[:axis] + x.shape[axis + 1 :]
+    if y.shape != expected:
+        raise ValueError(
+            f"labels must have shape {expected} (logits shape {x.shape} without axis {axis}); "
+            f"got {y.shape}"
+        )
+    ignored = (y == ignore_index) if ignore_index is not None else np.zeros(y.shape, bool)
+    safe = np.where(ignored, 0, y)
+    if weight is None:
+        return ignored, safe, None, (~ignored).astype(x.dtype)
+    wc = as_float_array(weight, "weight")
+    if wc.shape != (n_classes,):
+        raise ValueError(f"weight must have shape ({n_classes},); got {wc.shape}")
+    if (wc < 0).any():
+        raise ValueError(f"weight must be non-negative; got {wc.min()}")
+    w = np.where(ignored, 0, wc[safe]).astype(np.result_type(x.dtype, wc.dtype))
+    return ignored, safe, wc, w

@@ -26,11 +26,12 @@ import numpy as np
 
 from ._validation import (
     as_float_array,
-    as_labels,
     as_probabilities,
     check_axis,
+    check_label_smoothing,
     check_reduction,
     check_same_shape,
+    sparse_targets,
     warn_if_not_distribution,
 )
 from .activations import sigmoid, softmax
@@ -57,17 +58,6 @@ def _nonnegative_broadcastable(value, shape: tuple[int, ...], name: str) -> np.n
             f"{name} must broadcast to the loss shape {shape}; got shape {w.shape}"
         ) from None
     return w
-
-
-def _label_smoothing(value) -> float:
-    """``label_smoothing`` as a float in [0, 1] (the forward losses' check)."""
-    try:
-        eps = float(value)
-    except (TypeError, ValueError):
-        raise ValueError(f"label_smoothing must be a number in [0, 1]; got {value!r}") from None
-    if isinstance(value, bool) or not 0.0 <= eps <= 1.0:
-        raise ValueError(f"label_smoothing must be in [0, 1]; got {value!r}")
-    return eps
 
 
 def _sum_to_shape(g: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
@@ -133,7 +123,7 @@ def softmax_cross_entropy_grad(
     check_same_shape(x, y, "logits", "targets")
     axis = check_axis(x, axis, "logits")
     check_reduction(reduction)
-    eps_ls = _label_smoothing(label_smoothing)
+    eps_ls = check_label_smoothing(label_smoothing)
     warn_if_not_distribution(
         y, "targets", axis, "differentiating -sum(y * log_softmax(x)) as given"
     )
@@ -196,27 +186,11 @@ def sparse_softmax_cross_entropy_grad(
     x = as_float_array(logits, "logits")
     axis = check_axis(x, axis, "logits")
     check_reduction(reduction)
-    eps_ls = _label_smoothing(label_smoothing)
+    eps_ls = check_label_smoothing(label_smoothing)
     n_classes = x.shape[axis]
-    y = as_labels(labels, "labels", n_classes, ignore_index)
-    expected = x.shape[:axis] + x.shape[axis + 1 :]
-    if y.shape != expected:
-        raise ValueError(
-            f"labels must have shape {expected} (logits shape {x.shape} without axis {axis}); "
-            f"got {y.shape}"
-        )
-    ignored = (y == ignore_index) if ignore_index is not None else np.zeros(y.shape, bool)
-    safe = np.where(ignored, 0, y)
-    if weight is None:
+    ignored, safe, wc, w = sparse_targets(x, labels, axis, weight, ignore_index)
+    if wc is None:
         wc = np.ones(n_classes, dtype=x.dtype)
-        w = (~ignored).astype(x.dtype)
-    else:
-        wc = as_float_array(weight, "weight")
-        if wc.shape != (n_classes,):
-            raise ValueError(f"weight must have shape ({n_classes},); got {wc.shape}")
-        if (wc < 0).any():
-            raise ValueError(f"weight must be non-negative; got {wc.min()}")
-        w = np.where(ignored, 0, wc[safe]).astype(x.dtype)
     # softmax(x) - onehot(y), in place on softmax's fresh array: no [N, C] one-hot
     # (np.eye(C) alone would hold C² numbers) and one array of x's size in all.
     S = softmax(x, axis=axis)
@@ -292,7 +266,7 @@ def binary_cross_entropy_with_logits_grad(
     z = as_probabilities(targets, "targets")
     check_same_shape(x, z, "logits", "targets")
     check_reduction(reduction)
-    eps_ls = _label_smoothing(label_smoothing)
+    eps_ls = check_label_smoothing(label_smoothing)
     if eps_ls:
         z = z * (1 - eps_ls) + 0.5 * eps_ls
     w = _nonnegative_broadcastable(weight, x.shape, "weight")

@@ -12,12 +12,13 @@ import numpy as np
 
 from ._validation import (
     as_float_array,
-    as_labels,
     as_probabilities,
     check_axis,
+    check_label_smoothing,
     check_reduction,
     check_same_shape,
     reduce,
+    sparse_targets,
     warn_if_not_distribution,
 )
 from .activations import _max_and_log_sum_exp_shifted, log_softmax
@@ -48,18 +49,6 @@ def _check_clip(clip, allowed=CLIP_MODES, why: str = ""):
     if not any(clip is mode or (isinstance(clip, str) and clip == mode) for mode in allowed):
         raise ValueError(f"clip must be one of {allowed}; got {clip!r}{why}")
     return clip
-
-
-def _check_label_smoothing(label_smoothing) -> float:
-    try:
-        eps = float(label_smoothing)
-    except (TypeError, ValueError):
-        raise ValueError(
-            f"label_smoothing must be a number in [0, 1]; got {label_smoothing!r}"
-        ) from None
-    if isinstance(label_smoothing, bool) or not 0.0 <= eps <= 1.0:
-        raise ValueError(f"label_smoothing must be in [0, 1]; got {label_smoothing!r}")
-    return eps
 
 
 def _keras_clip(p: np.ndarray) -> np.ndarray:
@@ -175,7 +164,7 @@ def binary_cross_entropy(
     check_same_shape(p, y, "probs", "targets")
     check_reduction(reduction)
     _check_clip(clip)
-    eps_ls = _check_label_smoothing(label_smoothing)
+    eps_ls = check_label_smoothing(label_smoothing)
     w = _weights(weight, p.shape)
     if eps_ls:
         y = y * (1 - eps_ls) + 0.5 * eps_ls
@@ -247,7 +236,7 @@ def binary_cross_entropy_with_logits(
     z = as_probabilities(targets, "targets")
     check_same_shape(x, z, "logits", "targets")
     check_reduction(reduction)
-    eps_ls = _check_label_smoothing(label_smoothing)
+    eps_ls = check_label_smoothing(label_smoothing)
     if eps_ls:
         z = z * (1 - eps_ls) + 0.5 * eps_ls
     w = _weights(weight, x.shape)
@@ -333,7 +322,7 @@ def categorical_cross_entropy(
     _check_clip(clip, (None, "keras", "sklearn"),
                 " (PyTorch has no categorical loss on probabilities; use "
                 "sparse_softmax_cross_entropy or softmax_cross_entropy on logits)")
-    eps_ls = _check_label_smoothing(label_smoothing)
+    eps_ls = check_label_smoothing(label_smoothing)
     if not normalize:
         p = as_probabilities(p, "probs")
     elif (p < 0).any():
@@ -399,7 +388,7 @@ def softmax_cross_entropy(
     check_same_shape(x, y, "logits", "targets")
     axis = check_axis(x, axis, "logits")
     check_reduction(reduction)
-    eps_ls = _check_label_smoothing(label_smoothing)
+    eps_ls = check_label_smoothing(label_smoothing)
     warn_if_not_distribution(y, "targets", axis, "computing -sum(y * log_softmax(x)) as given")
     if eps_ls:
         y = y * (1 - eps_ls) + eps_ls / x.shape[axis]
@@ -464,31 +453,14 @@ def sparse_softmax_cross_entropy(
     x = as_float_array(logits, "logits")
     axis = check_axis(x, axis, "logits")
     check_reduction(reduction)
-    eps_ls = _check_label_smoothing(label_smoothing)
+    eps_ls = check_label_smoothing(label_smoothing)
     n_classes = x.shape[axis]
-    y = as_labels(labels, "labels", n_classes, ignore_index)
-    expected = x.shape[:axis] + x.shape[axis + 1 :]
-    if y.shape != expected:
-        raise ValueError(
-            f"labels must have shape {expected} (logits shape {x.shape} without axis {axis}); "
-            f"got {y.shape}"
-        )
-    ignored = (y == ignore_index) if ignore_index is not None else np.zeros(y.shape, bool)
-    safe = np.where(ignored, 0, y)
+    ignored, safe, wc, w = sparse_targets(x, labels, axis, weight, ignore_index)
     picked = np.take_along_axis(x, np.expand_dims(safe, axis), axis=axis).squeeze(axis)
     # (m - x_y) + log sum_c e^(x_c - m): two terms >= 0, nothing cancels (logsumexp(x) - x_y
     # loses |x_y|·eps when x_y is near logsumexp(x), e.g. for logits near ±1e4).
     m, r = _max_and_log_sum_exp_shifted(x, axis)
     loss = (m - picked) + r
-    if weight is None:
-        w = (~ignored).astype(x.dtype)
-    else:
-        wc = as_float_array(weight, "weight")
-        if wc.shape != (n_classes,):
-            raise ValueError(f"weight must have shape ({n_classes},); got {wc.shape}")
-        if (wc < 0).any():
-            raise ValueError(f"weight must be non-negative; got {wc.min()}")
-        w = np.where(ignored, 0, wc[safe]).astype(np.result_type(x.dtype, wc.dtype))
     loss = np.where(ignored, 0, loss * w).astype(loss.dtype)
     if eps_ls:
         # torch: (1 - ε)·nll + (ε / C)·Σ_c w_c·(-log softmax(x)_c), 0 where ignored
