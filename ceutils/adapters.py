@@ -46,6 +46,15 @@ __all__ = [
 
 
 # --------------------------------------------------------------------------- imports
+# Read by TensorFlow when it is first imported, so they are set as soon as this
+# module is: a notebook that imports ceutils.adapters and then TensorFlow or
+# Keras itself gets no C++ logs in its outputs. oneDNN's kernels are switched
+# off too: the reference kernels are deterministic, and oneDNN announces itself
+# on stderr. A value the user set already is kept.
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
+
+
 @cache
 def _torch():
     import torch
@@ -55,11 +64,6 @@ def _torch():
 
 @cache
 def _tf():
-    # Must be set before TensorFlow is first imported: keeps C++ logs out of
-    # notebook outputs. oneDNN's kernels are switched off too: the reference
-    # kernels are deterministic, and oneDNN announces itself on stderr.
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-    os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
     import tensorflow as tf
 
     return tf
