@@ -57,7 +57,7 @@ test: $(STAMP) $(NODE_STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/pytest -n 2 --nbmake $(NOTEBOOKS) tests ceutils -m "not site"
 	$(MAKE) --no-print-directory book
-	$(BIN)/pytest tests -m site
+	$(BIN)/pytest -n 2 tests -m site
 
 # Re-measures and rewrites benchmarks/results/ (a few minutes); `make test` only
 # checks the committed accuracy results.

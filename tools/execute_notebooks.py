@@ -8,6 +8,12 @@ the build then finds it. A notebook already in the cache is skipped, so an
 unchanged rebuild executes nothing. A notebook that fails is reported and makes
 the script exit non-zero; the build would fail on it anyway.
 
+Under ``make test`` the notebooks have just been executed by nbmake, which
+leaves each executed copy in ``_build/executed/`` (see the root conftest.py).
+A copy whose code cells equal the notebook's is moved into the cache instead of
+executing the notebook again; copies are used once and then deleted, so they
+never outlive the test run that made them.
+
 Usage: python tools/execute_notebooks.py [--jobs N]
 """
 
@@ -27,6 +33,7 @@ from jupyter_cache.executors.utils import single_nb_execution
 
 ROOT = Path(__file__).resolve().parents[1]
 CACHE = ROOT / "_build" / ".jupyter_cache"
+EXECUTED = ROOT / "_build" / "executed"
 
 
 def toc_notebooks() -> list[Path]:
@@ -51,6 +58,36 @@ def toc_notebooks() -> list[Path]:
     return found
 
 
+def _take_executed_copy(path: Path):
+    """The outputs nbmake left for ``path`` on the notebook itself; None if its code changed.
+
+    Only outputs and execution counts are taken over: the cell metadata nbclient
+    adds while executing (timings) would change the cache's hash of the notebook.
+    """
+    copy = EXECUTED / path.relative_to(ROOT)
+    if not copy.is_file():
+        return None
+    executed = nbformat.read(copy, as_version=4)
+    copy.unlink()
+    nb = nbformat.read(path, as_version=4)
+    ran = [cell for cell in executed.cells if cell.cell_type == "code"]
+    cells = [cell for cell in nb.cells if cell.cell_type == "code"]
+    if [c.source for c in ran] != [c.source for c in cells]:
+        return None
+    for cell, done in zip(cells, ran, strict=True):
+        cell.outputs = done.outputs
+        cell.execution_count = done.execution_count
+    return nb
+
+
+def _store(cache, path: Path, nb, seconds: float) -> None:
+    record = cache.add_nb_to_project(str(path))
+    cache.cache_notebook_bundle(
+        CacheBundleIn(nb, record.uri, data={"execution_seconds": seconds}),
+        check_validity=False, overwrite=True,
+    )
+
+
 def _execute(path: str, timeout: int):
     nb = nbformat.read(path, as_version=4)
     result = single_nb_execution(nb, cwd=str(Path(path).parent), timeout=timeout,
@@ -68,12 +105,19 @@ def main() -> int:
 
     cache = get_cache(str(CACHE))
     todo = []
+    reused = 0
     for path in toc_notebooks():
+        executed = _take_executed_copy(path)
+        if executed is not None:
+            _store(cache, path, executed, 0.0)
+            reused += 1
+            continue
         try:
             cache.match_cache_notebook(nbformat.read(path, as_version=4))
         except KeyError:
             todo.append(path)
-    print(f"execute_notebooks: {len(todo)} of the notebooks need executing", flush=True)
+    print(f"execute_notebooks: {reused} taken from the test run, {len(todo)} to execute",
+          flush=True)
     failures = []
     start = time.perf_counter()
     with ProcessPoolExecutor(max_workers=max(1, args.jobs)) as pool:
@@ -85,11 +129,7 @@ def main() -> int:
                 failures.append(rel)
                 print(f"  FAILED {rel}: {error}", flush=True)
                 continue
-            record = cache.add_nb_to_project(path)
-            cache.cache_notebook_bundle(
-                CacheBundleIn(nb, record.uri, data={"execution_seconds": seconds}),
-                check_validity=False, overwrite=True,
-            )
+            _store(cache, Path(path), nb, seconds)
             print(f"  {rel}: {seconds:.1f} s", flush=True)
     print(f"execute_notebooks: done in {time.perf_counter() - start:.1f} s", flush=True)
     return 1 if failures else 0
