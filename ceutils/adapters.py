@@ -26,6 +26,7 @@ __all__ = [
     "torch_cross_entropy",
     "torch_nll_log_softmax",
     "torch_entropy",
+    "torch_softmax",
     "torch_cross_entropy_grad",
     "torch_bce_with_logits_grad",
     "tf_sigmoid_cross_entropy_with_logits",
@@ -151,6 +152,12 @@ def torch_nll_log_softmax(logits, target, *, weight=None, ignore_index=-100, red
     log_probs = torch.nn.LogSoftmax(dim=dim)(x)
     loss = torch.nn.NLLLoss(weight=w, ignore_index=ignore_index, reduction=reduction)
     return _np(loss(log_probs, _torch_target(target, dtype)))
+
+
+def torch_softmax(logits, *, dim=-1, dtype="float64"):
+    """``torch.softmax(logits, dim)``."""
+    torch = _torch()
+    return _np(torch.softmax(_t(logits, dtype), dim=dim))
 
 
 def torch_entropy(p, *, dtype="float64"):

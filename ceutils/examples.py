@@ -122,7 +122,10 @@ TF_SIGMOID_TABLE = _ex(
     "002 §六",
     "tf sigmoid_cross_entropy_with_logits with all-one and all-zero labels",
     {"logits": ((0.5, 0.7, 0.3), (0.8, 0.2, 0.9))},
+    {"ones": ((0.47407699, 0.40318602, 0.5543552), (0.37110069, 0.59813887, 0.34115386)),
+     "zeros": ((0.97407699, 1.10318601, 0.85435522), (1.17110074, 0.79813886, 1.24115384))},
 )
+"""The document printed both tables from float32 TensorFlow 1 (``tf.Session``)."""
 
 APPENDIX_003 = _ex(
     "003 appendix",

@@ -1,8 +1,8 @@
 """Activations against SciPy, PyTorch and exact values, including extreme logits."""
 
 import numpy as np
-from conftest import rtol_for
 from scipy import special
+from tolerances import rtol_for
 
 import ceutils
 from ceutils import adapters

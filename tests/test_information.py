@@ -2,8 +2,8 @@
 
 import numpy as np
 import pytest
-from conftest import rtol_for
 from scipy import special, stats
+from tolerances import rtol_for
 
 import ceutils
 

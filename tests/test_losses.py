@@ -2,8 +2,8 @@
 
 import numpy as np
 import pytest
-from conftest import rtol_for
 from sklearn.metrics import log_loss
+from tolerances import rtol_for
 
 import ceutils
 from ceutils import adapters as A
