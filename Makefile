@@ -55,7 +55,7 @@ NOTEBOOKS := $(shell find chapters reference -name '*.ipynb' -not -path '*/.ipyn
 test: $(STAMP) $(NODE_STAMP)
 	$(BIN)/nbstripout --verify $(NOTEBOOKS)
 	$(BIN)/ruff check .
-	$(BIN)/pytest -n 2 --nbmake $(NOTEBOOKS) tests ceutils -m "not site"
+	$(BIN)/pytest -n 2 --dist worksteal --nbmake $(NOTEBOOKS) tests ceutils -m "not site"
 	$(MAKE) --no-print-directory book
 	$(BIN)/pytest -n 2 tests -m site
 

@@ -28,8 +28,14 @@ MATHJAX_STATIC_DIR = "mathjax"
 MATHJAX_PARTS = (MATHJAX_ENTRY, "input", "output/chtml", "output/chtml.js", "ui", "a11y", "sre")
 
 
+# The book's root: this file lives in <root>/_ext/. Relative paths are resolved
+# from there, so a single-page build (whose source directory is chapters/) finds
+# the same node_modules as the full build.
+BOOK_ROOT = Path(__file__).resolve().parents[1]
+
+
 def _mathjax_source(app: Sphinx) -> Path:
-    return Path(app.confdir) / app.config.offline_mathjax_dir
+    return BOOK_ROOT / app.config.offline_mathjax_dir
 
 
 def check_mathjax(app: Sphinx, config) -> None:
