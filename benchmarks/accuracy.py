@@ -30,7 +30,6 @@ import inspect
 import json
 import os
 import platform
-import sys
 import warnings
 from dataclasses import dataclass
 from importlib import metadata
@@ -40,8 +39,6 @@ import mpmath
 import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
 
 import ceutils  # noqa: E402
 

@@ -204,3 +204,19 @@ def sparse_targets(x: np.ndarray, labels, axis: int, weight, ignore_index: int |
         raise ValueError(f"weight must be non-negative; got {wc.min()}")
     w = np.where(ignored, 0, wc[safe]).astype(np.result_type(x.dtype, wc.dtype))
     return ignored, safe, wc, w
+
+
+def nonnegative_weights(value, shape: tuple[int, ...], name: str = "weight") -> np.ndarray | None:
+    """Per-element weights: finite, ≥ 0 and broadcastable to the loss ``shape`` (None passes)."""
+    if value is None:
+        return None
+    w = as_float_array(value, name)
+    if (w < 0).any():
+        raise ValueError(f"{name} must be non-negative; got {w.min()}")
+    try:
+        np.broadcast_shapes(w.shape, shape)
+    except ValueError:
+        raise ValueError(
+            f"{name} must broadcast to the loss shape {shape}; got shape {w.shape}"
+        ) from None
+    return w

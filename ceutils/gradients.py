@@ -31,6 +31,7 @@ from ._validation import (
     check_label_smoothing,
     check_reduction,
     check_same_shape,
+    nonnegative_weights,
     sparse_targets,
     warn_if_not_distribution,
 )
@@ -42,22 +43,6 @@ __all__ = [
     "binary_cross_entropy_with_logits_grad",
     "numerical_gradient",
 ]
-
-
-def _nonnegative_broadcastable(value, shape: tuple[int, ...], name: str) -> np.ndarray | None:
-    """Per-element weights as the forward loss accepts them (non-negative, broadcastable)."""
-    if value is None:
-        return None
-    w = as_float_array(value, name)
-    if (w < 0).any():
-        raise ValueError(f"{name} must be non-negative; got {w.min()}")
-    try:
-        np.broadcast_shapes(w.shape, shape)
-    except ValueError:
-        raise ValueError(
-            f"{name} must broadcast to the loss shape {shape}; got shape {w.shape}"
-        ) from None
-    return w
 
 
 def _sum_to_shape(g: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
@@ -269,12 +254,12 @@ def binary_cross_entropy_with_logits_grad(
     eps_ls = check_label_smoothing(label_smoothing)
     if eps_ls:
         z = z * (1 - eps_ls) + 0.5 * eps_ls
-    w = _nonnegative_broadcastable(weight, x.shape, "weight")
+    w = nonnegative_weights(weight, x.shape, "weight")
     s = sigmoid(x)
     if pos_weight is None:
         g = s - z
     else:
-        q = _nonnegative_broadcastable(pos_weight, x.shape, "pos_weight")
+        q = nonnegative_weights(pos_weight, x.shape, "pos_weight")
         g = (1 + (q - 1) * z) * s - q * z
     if w is not None:
         g = g * w

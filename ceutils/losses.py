@@ -17,6 +17,7 @@ from ._validation import (
     check_label_smoothing,
     check_reduction,
     check_same_shape,
+    nonnegative_weights,
     reduce,
     sparse_targets,
     warn_if_not_distribution,
@@ -72,21 +73,6 @@ def _xlog1py(x: np.ndarray, y: np.ndarray) -> np.ndarray:
     with np.errstate(divide="ignore", invalid="ignore"):
         out = x * np.log1p(y)
     return np.where(x == 0, np.zeros_like(out), out)
-
-
-def _weights(weight, shape: tuple[int, ...], name: str = "weight") -> np.ndarray | None:
-    if weight is None:
-        return None
-    w = as_float_array(weight, name)
-    if (w < 0).any():
-        raise ValueError(f"{name} must be non-negative; got {w.min()}")
-    try:
-        np.broadcast_shapes(w.shape, shape)
-    except ValueError:
-        raise ValueError(
-            f"{name} must broadcast to the loss shape {shape}; got shape {w.shape}"
-        ) from None
-    return w
 
 
 def binary_cross_entropy(
@@ -165,7 +151,7 @@ def binary_cross_entropy(
     check_reduction(reduction)
     _check_clip(clip)
     eps_ls = check_label_smoothing(label_smoothing)
-    w = _weights(weight, p.shape)
+    w = nonnegative_weights(weight, p.shape)
     if eps_ls:
         y = y * (1 - eps_ls) + 0.5 * eps_ls
     if clip is None:
@@ -239,12 +225,12 @@ def binary_cross_entropy_with_logits(
     eps_ls = check_label_smoothing(label_smoothing)
     if eps_ls:
         z = z * (1 - eps_ls) + 0.5 * eps_ls
-    w = _weights(weight, x.shape)
+    w = nonnegative_weights(weight, x.shape)
     softplus_neg_abs = np.log1p(np.exp(-np.abs(x)))
     if pos_weight is None:
         loss = np.maximum(x, 0) - x * z + softplus_neg_abs
     else:
-        q = _weights(pos_weight, x.shape, "pos_weight")
+        q = nonnegative_weights(pos_weight, x.shape, "pos_weight")
         l_ = 1 + (q - 1) * z
         loss = (1 - z) * x + l_ * (softplus_neg_abs + np.maximum(-x, 0))
     if w is not None:
