@@ -32,7 +32,6 @@ import os
 import platform
 import warnings
 from dataclasses import dataclass
-from importlib import metadata
 from pathlib import Path
 
 import mpmath
@@ -41,6 +40,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 
 import ceutils  # noqa: E402
+from ceutils.provenance import package_version  # noqa: E402
 
 RESULTS = ROOT / "benchmarks" / "results"
 CSV_PATH = RESULTS / "accuracy.csv"
@@ -403,19 +403,12 @@ def library_implementations() -> dict:
 
 
 def library_versions() -> dict:
-    def v(*dists):
-        for d in dists:
-            try:
-                return metadata.version(d)
-            except metadata.PackageNotFoundError:
-                continue
-        return "not installed"
-
+    names = {"numpy": ("numpy",), "mpmath": ("mpmath",), "scipy": ("scipy",),
+             "scikit-learn": ("scikit-learn",), "torch": ("torch",),
+             "tensorflow": ("tensorflow", "tensorflow-cpu"), "keras": ("keras",)}
     return {
         "python": platform.python_version(),
-        "numpy": v("numpy"), "mpmath": v("mpmath"), "scipy": v("scipy"),
-        "scikit-learn": v("scikit-learn"), "torch": v("torch"),
-        "tensorflow": v("tensorflow", "tensorflow-cpu"), "keras": v("keras"),
+        **{name: package_version(*dists) for name, dists in names.items()},
         "ceutils": ceutils.__version__,
     }
 

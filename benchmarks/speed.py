@@ -30,7 +30,6 @@ import platform
 import statistics
 import time
 import tracemalloc
-from importlib import metadata
 from pathlib import Path
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
@@ -41,6 +40,7 @@ import numpy as np  # noqa: E402
 ROOT = Path(__file__).resolve().parents[1]
 
 import ceutils  # noqa: E402
+from ceutils.provenance import package_version  # noqa: E402
 
 RESULTS = ROOT / "benchmarks" / "results"
 CSV_PATH = RESULTS / "speed.csv"
@@ -172,14 +172,6 @@ def main() -> int:
         w.writeheader()
         w.writerows(rows)
 
-    def v(*dists):
-        for d in dists:
-            try:
-                return metadata.version(d)
-            except metadata.PackageNotFoundError:
-                continue
-        return "not installed"
-
     meta = {
         "description": "Softmax cross entropy forward + gradient on float32 logits; "
                        "median of repeats after a warm-up; see speed.csv.",
@@ -195,9 +187,11 @@ def main() -> int:
         },
         "machine": {"cpu_count": os.cpu_count(), "platform": platform.platform(),
                     "processor": platform.processor() or platform.machine()},
-        "versions": {"python": platform.python_version(), "numpy": v("numpy"),
-                     "torch": v("torch"), "tensorflow": v("tensorflow", "tensorflow-cpu"),
-                     "threadpoolctl": v("threadpoolctl"), "ceutils": ceutils.__version__},
+        "versions": {"python": platform.python_version(),
+                     "numpy": package_version("numpy"), "torch": package_version("torch"),
+                     "tensorflow": package_version("tensorflow", "tensorflow-cpu"),
+                     "threadpoolctl": package_version("threadpoolctl"),
+                     "ceutils": ceutils.__version__},
     }
     JSON_PATH.write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
     print(f"wrote {CSV_PATH.relative_to(ROOT)} and {JSON_PATH.relative_to(ROOT)}")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import platform
 from importlib import metadata
 
-__all__ = ["versions"]
+__all__ = ["versions", "package_version"]
 
 _PACKAGES = (
     ("numpy", ("numpy",)),
@@ -16,7 +16,14 @@ _PACKAGES = (
 )
 
 
-def _version(distributions: tuple[str, ...]) -> str:
+def package_version(*distributions: str) -> str:
+    """Installed version of the first of ``distributions`` found, else "not installed".
+
+    Examples
+    --------
+    >>> package_version("no-such-distribution")
+    'not installed'
+    """
     for dist in distributions:
         try:
             return metadata.version(dist)
@@ -36,5 +43,5 @@ def versions() -> str:
     True
     """
     parts = [f"Python {platform.python_version()}"]
-    parts += [f"{name} {_version(dists)}" for name, dists in _PACKAGES]
+    parts += [f"{name} {package_version(*dists)}" for name, dists in _PACKAGES]
     return " · ".join(parts)
