@@ -220,3 +220,14 @@ def nonnegative_weights(value, shape: tuple[int, ...], name: str = "weight") -> 
             f"{name} must broadcast to the loss shape {shape}; got shape {w.shape}"
         ) from None
     return w
+
+
+def dense_targets(scores, targets, axis: int, name: str) -> tuple[np.ndarray, np.ndarray, int]:
+    """``(scores, targets, axis)`` checked: finite arrays of one shape, ``axis`` normalised.
+
+    ``name`` is how the first argument is called in messages ("logits" or "probs").
+    """
+    x = as_float_array(scores, name)
+    y = as_float_array(targets, "targets")
+    check_same_shape(x, y, name, "targets")
+    return x, y, check_axis(x, axis, name)

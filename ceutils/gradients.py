@@ -31,6 +31,7 @@ from ._validation import (
     check_label_smoothing,
     check_reduction,
     check_same_shape,
+    dense_targets,
     nonnegative_weights,
     sparse_targets,
     warn_if_not_distribution,
@@ -103,10 +104,7 @@ def softmax_cross_entropy_grad(
     >>> np.round(g, 6).tolist()
     [0.168941, -0.168941]
     """
-    x = as_float_array(logits, "logits")
-    y = as_float_array(targets, "targets")
-    check_same_shape(x, y, "logits", "targets")
-    axis = check_axis(x, axis, "logits")
+    x, y, axis = dense_targets(logits, targets, axis, "logits")
     check_reduction(reduction)
     eps_ls = check_label_smoothing(label_smoothing)
     warn_if_not_distribution(

@@ -17,6 +17,7 @@ from ._validation import (
     check_label_smoothing,
     check_reduction,
     check_same_shape,
+    dense_targets,
     nonnegative_weights,
     reduce,
     sparse_targets,
@@ -300,10 +301,7 @@ def categorical_cross_entropy(
     >>> round(float(categorical_cross_entropy([0.2, 0.2, 0.6], [0, 1, 0])), 6)
     1.609438
     """
-    p = as_float_array(probs, "probs")
-    y = as_float_array(targets, "targets")
-    check_same_shape(p, y, "probs", "targets")
-    axis = check_axis(p, axis, "probs")
+    p, y, axis = dense_targets(probs, targets, axis, "probs")
     check_reduction(reduction)
     _check_clip(clip, (None, "keras", "sklearn"),
                 " (PyTorch has no categorical loss on probabilities; use "
@@ -369,10 +367,7 @@ def softmax_cross_entropy(
     >>> round(float(softmax_cross_entropy([1.0, 2.0], [0.0, 1.0], label_smoothing=0.2)), 4)
     0.4133
     """
-    x = as_float_array(logits, "logits")
-    y = as_float_array(targets, "targets")
-    check_same_shape(x, y, "logits", "targets")
-    axis = check_axis(x, axis, "logits")
+    x, y, axis = dense_targets(logits, targets, axis, "logits")
     check_reduction(reduction)
     eps_ls = check_label_smoothing(label_smoothing)
     warn_if_not_distribution(y, "targets", axis, "computing -sum(y * log_softmax(x)) as given")
