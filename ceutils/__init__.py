@@ -1,10 +1,13 @@
 """ceutils: the mathematics of *Cross-Entropy, Executable*.
 
-Pure NumPy reference implementations of information measures, activations and
-cross-entropy losses, the source documents' worked examples as named data
-(:mod:`ceutils.examples`), and lazily importing adapters that run the same
-inputs through scikit-learn, PyTorch and TensorFlow/Keras
-(:mod:`ceutils.adapters`). ``import ceutils`` imports NumPy only.
+Pure NumPy reference implementations of information measures, activations,
+cross-entropy losses and their gradients, the source documents' worked examples
+as named data (:mod:`ceutils.examples`), and modules loaded on first use:
+:mod:`ceutils.adapters` (the same inputs through scikit-learn, PyTorch and
+TensorFlow/Keras), :mod:`ceutils.agreement` (tables of implementations that
+must agree), :mod:`ceutils.display` (small HTML tables and printed warnings),
+:mod:`ceutils.results` (the committed benchmark results) and
+:mod:`ceutils.crosswalk` (the API crosswalk). ``import ceutils`` imports NumPy only.
 """
 
 from . import examples
@@ -16,19 +19,22 @@ from .information import *  # noqa: F403
 from .information import __all__ as _information_all
 from .losses import *  # noqa: F403
 from .losses import __all__ as _losses_all
-from .provenance import versions
+from .provenance import package_version, versions
 
-__version__ = "0.1.0"
+__version__ = package_version("ceutils")
 
 __all__ = [*_information_all, *_activations_all, *_losses_all, *_gradients_all, "versions",
            "examples"]
 
+_SUBMODULES = ("adapters", "agreement", "crosswalk", "display", "results")
+
 
 def __getattr__(name: str):
-    # `ceutils.adapters` imports no library until one of its functions is called,
-    # but is itself loaded only on first access.
-    if name == "adapters":
+    # These submodules are loaded on first access only: ``adapters`` imports no
+    # library until one of its functions is called, but sets TensorFlow's
+    # logging variables when it is loaded.
+    if name in _SUBMODULES:
         import importlib
 
-        return importlib.import_module(".adapters", __name__)
+        return importlib.import_module(f".{name}", __name__)
     raise AttributeError(f"module 'ceutils' has no attribute {name!r}")

@@ -1,4 +1,4 @@
-"""Input checks shared by every public function.
+"""Input checks shared by every public function: this module validates, nothing else.
 
 Each check raises :class:`ValueError` with a message that names the argument,
 shows what was received and says what was expected, in the style of Keras and
@@ -106,6 +106,7 @@ def check_axis(arr: np.ndarray, axis: int, name: str) -> int:
 
 
 def check_same_shape(a: np.ndarray, b: np.ndarray, name_a: str, name_b: str) -> None:
+    """Raise unless ``b`` has the shape of ``a``."""
     if a.shape != b.shape:
         raise ValueError(
             f"{name_b} must have the same shape as {name_a}; got {b.shape} and {a.shape}"
@@ -113,6 +114,7 @@ def check_same_shape(a: np.ndarray, b: np.ndarray, name_a: str, name_b: str) -> 
 
 
 def check_reduction(reduction: str) -> str:
+    """``reduction`` if it is one of :data:`REDUCTIONS`."""
     if reduction not in REDUCTIONS:
         raise ValueError(f"reduction must be one of {REDUCTIONS}; got {reduction!r}")
     return reduction
@@ -150,22 +152,6 @@ def as_labels(labels, name: str, n_classes: int, ignore_index: int | None) -> np
     return arr
 
 
-def reduce(loss: np.ndarray, reduction: str, denominator=None) -> np.ndarray:
-    """Apply ``reduction`` to per-element losses.
-
-    "mean" divides the sum by ``denominator`` when given (PyTorch's weighted
-    mean divides by the sum of the weights), else by the number of elements.
-    """
-    if reduction == "none":
-        return loss
-    total = loss.sum()
-    if reduction == "sum":
-        return total
-    if denominator is None:
-        denominator = loss.size
-    return total / denominator
-
-
 def check_label_smoothing(value) -> float:
     """``label_smoothing`` as a float in [0, 1]."""
     try:
@@ -177,33 +163,33 @@ def check_label_smoothing(value) -> float:
     return eps
 
 
-def sparse_targets(x: np.ndarray, labels, axis: int, weight, ignore_index: int | None):
-    """Check integer labels (and class weights) against logits ``x`` with class ``axis``.
+def sparse_labels(labels, scores_shape: tuple[int, ...], axis: int,
+                  ignore_index: int | None) -> np.ndarray:
+    """Integer ``labels`` for logits of ``scores_shape`` with class ``axis`` (normalised).
 
-    Returns ``(ignored, safe, wc, w)``: the mask of labels equal to
-    ``ignore_index``; the labels with those replaced by 0 (safe to index with);
-    the class weights (None without ``weight``); and each sample's weight
-    :math:`w_{y_n}` (1 without ``weight``), 0 where ignored.
+    Each label is a class index in ``[0, C)``, ``C = scores_shape[axis]``, or equals
+    ``ignore_index``; the labels have the logits' shape without ``axis``.
     """
-    n_classes = x.shape[axis]
-    y = as_labels(labels, "labels", n_classes, ignore_index)
-    expected = x.shape[:axis] + x.shape[axis + 1 :]
+    y = as_labels(labels, "labels", scores_shape[axis], ignore_index)
+    expected = scores_shape[:axis] + scores_shape[axis + 1 :]
     if y.shape != expected:
         raise ValueError(
-            f"labels must have shape {expected} (logits shape {x.shape} without axis {axis}); "
-            f"got {y.shape}"
+            f"labels must have shape {expected} (logits shape {scores_shape} without axis "
+            f"{axis}); got {y.shape}"
         )
-    ignored = (y == ignore_index) if ignore_index is not None else np.zeros(y.shape, bool)
-    safe = np.where(ignored, 0, y)
+    return y
+
+
+def class_weights(weight, n_classes: int) -> np.ndarray | None:
+    """Per-class weights: ``n_classes`` finite numbers ≥ 0 (None passes)."""
     if weight is None:
-        return ignored, safe, None, (~ignored).astype(x.dtype)
+        return None
     wc = as_float_array(weight, "weight")
     if wc.shape != (n_classes,):
         raise ValueError(f"weight must have shape ({n_classes},); got {wc.shape}")
     if (wc < 0).any():
         raise ValueError(f"weight must be non-negative; got {wc.min()}")
-    w = np.where(ignored, 0, wc[safe]).astype(np.result_type(x.dtype, wc.dtype))
-    return ignored, safe, wc, w
+    return wc
 
 
 def nonnegative_weights(value, shape: tuple[int, ...], name: str = "weight") -> np.ndarray | None:
@@ -231,3 +217,23 @@ def dense_targets(scores, targets, axis: int, name: str) -> tuple[np.ndarray, np
     y = as_float_array(targets, "targets")
     check_same_shape(x, y, name, "targets")
     return x, y, check_axis(x, axis, name)
+
+
+def check_clip(clip, allowed: tuple, why: str = ""):
+    """``clip`` if it is one of ``allowed`` (None or a library's name, compared exactly)."""
+    if not any(clip is mode or (isinstance(clip, str) and clip == mode) for mode in allowed):
+        raise ValueError(f"clip must be one of {allowed}; got {clip!r}{why}")
+    return clip
+
+
+def finite_differences_steps(h, shape: tuple[int, ...]) -> np.ndarray:
+    """Positive float64 step(s) ``h``, broadcast to ``shape``."""
+    step = as_float_array(h, "h").astype(np.float64)
+    if (step <= 0).any():
+        raise ValueError(f"h must be positive; got {float(step.min())!r}")
+    try:
+        return np.broadcast_to(step, shape)
+    except ValueError:
+        raise ValueError(
+            f"h must be a scalar or broadcast to x's shape {shape}; got shape {step.shape}"
+        ) from None

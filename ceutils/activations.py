@@ -49,6 +49,19 @@ def sigmoid(x) -> np.ndarray:
     Computed as :math:`1/(1+e^{-|x|})` for x ≥ 0 and :math:`e^{-|x|}/(1+e^{-|x|})`
     for x < 0, so no exponential overflows (source 003 §1.3).
 
+    Derived in chapter 9 (with :math:`\sigma' = \sigma(1 - \sigma)`); its float
+    limits in chapter 11.
+
+    Parameters
+    ----------
+    x : array_like
+        Logits.
+
+    Returns
+    -------
+    numpy.ndarray
+        :math:`\sigma(x)` in [0, 1], of the shape and dtype of ``x``.
+
     Examples
     --------
     >>> float(sigmoid(0.0))
@@ -62,7 +75,21 @@ def sigmoid(x) -> np.ndarray:
 
 
 def log_sigmoid(x) -> np.ndarray:
-    r""":math:`\log \sigma(x) = -\left(\max(-x, 0) + \operatorname{log1p}(e^{-|x|})\right)`.
+    r"""Log-sigmoid, computed without overflow for every finite ``x``.
+
+    .. math:: \log \sigma(x) = -\left(\max(-x, 0) + \operatorname{log1p}(e^{-|x|})\right)
+
+    Derived in chapter 6 (:math:`\log(1 + e^{-x}) = \log(1 + e^{-|x|}) + \max(-x, 0)`).
+
+    Parameters
+    ----------
+    x : array_like
+        Logits.
+
+    Returns
+    -------
+    numpy.ndarray
+        :math:`\log \sigma(x) \le 0`, of the shape and dtype of ``x``.
 
     Examples
     --------
@@ -81,6 +108,20 @@ def logsumexp(x, *, axis: int = -1) -> np.ndarray:
     .. math:: \operatorname{logsumexp}(x) = m + \log \sum_j e^{x_j - m},
               \quad m = \max_j x_j
 
+    Derived in chapter 11 (the maximum's term added back with ``log1p``).
+
+    Parameters
+    ----------
+    x : array_like, shape ``[..., C]``
+        Logits.
+    axis : int
+        The axis to sum over.
+
+    Returns
+    -------
+    numpy.ndarray
+        The shape of ``x`` without ``axis``, in ``x``'s dtype.
+
     Examples
     --------
     >>> round(float(logsumexp([1.0, 2.0])), 6)
@@ -98,6 +139,20 @@ def log_softmax(x, *, axis: int = -1) -> np.ndarray:
     r"""Log-softmax :math:`x_i - \operatorname{logsumexp}(x)` along ``axis``.
 
     Unchanged when a constant is added to every logit (source 002 §四).
+
+    Derived in chapter 11.
+
+    Parameters
+    ----------
+    x : array_like, shape ``[..., C]``
+        Logits.
+    axis : int
+        The class axis.
+
+    Returns
+    -------
+    numpy.ndarray
+        :math:`\log \operatorname{softmax}(x) \le 0`, of the shape and dtype of ``x``.
 
     Examples
     --------
@@ -118,6 +173,20 @@ def softmax(x, *, axis: int = -1) -> np.ndarray:
 
     Computed as :math:`e^{x_i - m} / \sum_j e^{x_j - m}` with :math:`m = \max_j x_j`
     (source 003 §1.4, 002 §四).
+
+    Derived in chapter 4.
+
+    Parameters
+    ----------
+    x : array_like, shape ``[..., C]``
+        Logits.
+    axis : int
+        The class axis.
+
+    Returns
+    -------
+    numpy.ndarray
+        Probabilities that sum to 1 along ``axis``, of the shape and dtype of ``x``.
 
     Examples
     --------

@@ -11,15 +11,56 @@ Sources are cited by file number and section, e.g. ``"000 §1.2"``.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from decimal import Decimal
 from types import MappingProxyType
 from typing import Any
 
-__all__ = ["WorkedExample", "EXAMPLES"]
+__all__ = ["WorkedExample", "EXAMPLES", "printed_decimals"]
+
+
+def printed_decimals(value: float) -> int:
+    """How many decimals a printed number shows, e.g. 0.2899 -> 4, 1.1920933e-07 -> 14.
+
+    Parameters
+    ----------
+    value : float
+        A number as the source printed it (stored as its shortest float repr).
+
+    Returns
+    -------
+    int
+        The number of digits after the decimal point of ``repr(value)`` written
+        out in fixed point.
+
+    Examples
+    --------
+    >>> printed_decimals(0.2899), printed_decimals(2.0), printed_decimals(1.1920933e-07)
+    (4, 0, 14)
+    """
+    return max(0, -Decimal(repr(float(value))).normalize().as_tuple().exponent)
+
+
+def _round_like(computed, shown, decimals: int | None):
+    if isinstance(shown, tuple):
+        return tuple(_round_like(c, s, decimals) for c, s in zip(computed, shown, strict=True))
+    return round(float(computed), printed_decimals(shown) if decimals is None else decimals)
 
 
 @dataclass(frozen=True)
 class WorkedExample:
-    """One worked example of a source document."""
+    """One worked example of a source document.
+
+    Parameters
+    ----------
+    source : str
+        The document and section, e.g. ``"004 例1"``.
+    title : str
+        What the example is about.
+    inputs : mapping
+        The numbers the document starts from; ``example["p"]`` reads one.
+    printed : mapping
+        The numbers the document printed, as it printed them (rounded, or wrong).
+    """
 
     source: str
     title: str
@@ -28,6 +69,60 @@ class WorkedExample:
 
     def __getitem__(self, key: str) -> Any:
         return self.inputs[key]
+
+    def as_printed(self, key: str, computed, *, decimals: int | None = None):
+        """``computed`` rounded as the document rounded ``printed[key]``.
+
+        Parameters
+        ----------
+        key : str
+            Which printed number (a float, or a tuple of floats).
+        computed : float or array_like
+            The value computed by the book, of the printed number's length.
+        decimals : int, optional
+            The decimals the document printed, where its number ends in zeros
+            that the stored float cannot show (2.30 is stored as 2.3).
+
+        Returns
+        -------
+        float or tuple of float
+            ``computed`` rounded to the printed number's decimals (element by
+            element for a tuple).
+        """
+        return _round_like(computed, self.printed[key], decimals)
+
+    def assert_printed(self, key: str, computed, *, decimals: int | None = None) -> None:
+        """Assert that the document's ``printed[key]`` is ``computed``, rounded.
+
+        Parameters
+        ----------
+        key : str
+            Which printed number.
+        computed : float or array_like
+            The value computed by the book.
+        decimals : int, optional
+            As for :meth:`as_printed`.
+
+        Returns
+        -------
+        None
+            Raises ``AssertionError`` naming the example, the number, and both
+            values when the rounded computation differs from the printed one.
+
+        Examples
+        --------
+        >>> BANK.assert_printed("mean", 0.28990924)
+        >>> BANK.assert_printed("mean", 0.2899)
+        Traceback (most recent call last):
+        ...
+        AssertionError: 004 例1 printed mean = 0.289909, but the computed 0.2899 rounds to 0.2899
+        """
+        rounded = self.as_printed(key, computed, decimals=decimals)
+        shown = self.printed[key]
+        if rounded != shown:
+            value = computed if isinstance(shown, tuple) else float(computed)
+            raise AssertionError(f"{self.source} printed {key} = {shown}, but the computed "
+                                 f"{value} rounds to {rounded}")
 
 
 def _ex(source: str, title: str, inputs: dict, printed: dict | None = None) -> WorkedExample:

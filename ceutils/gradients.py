@@ -16,6 +16,9 @@ autograd, ``tf.GradientTape`` and :func:`numerical_gradient` in the tests:
   with :math:`S = \operatorname{softmax}(x)` and :math:`s = \sum_c y_c`
   (:math:`S - y` for a distribution target; source 001 交叉熵的求导);
 * sigmoid cross entropy: :math:`\partial \ell / \partial x = \sigma(x) - z`.
+
+A gradient follows the dtype rule of its loss: targets and weights are cast to
+the dtype of ``logits``, and the gradient comes back in that dtype.
 """
 
 from __future__ import annotations
@@ -24,24 +27,15 @@ from collections.abc import Callable
 
 import numpy as np
 
-from ._validation import (
-    as_float_array,
-    as_probabilities,
-    check_axis,
-    check_label_smoothing,
-    check_reduction,
-    check_same_shape,
-    dense_targets,
-    nonnegative_weights,
-    sparse_targets,
-    warn_if_not_distribution,
-)
+from ._core import along_axis, dense_inputs, elementwise_inputs, scale_gradient, sparse_inputs
+from ._validation import as_float_array, finite_differences_steps
 from .activations import sigmoid, softmax
 
 __all__ = [
     "softmax_cross_entropy_grad",
     "sparse_softmax_cross_entropy_grad",
     "binary_cross_entropy_with_logits_grad",
+    "sigmoid_squared_error_grad",
     "numerical_gradient",
 ]
 
@@ -78,20 +72,31 @@ def softmax_cross_entropy_grad(
     With ``label_smoothing`` :math:`\epsilon` the target is first replaced by
     :math:`(1 - \epsilon)\,y + \epsilon / C`, as the loss does.
 
+    Derived in chapter 9.
+
     Parameters
     ----------
-    logits, targets, axis, label_smoothing
-        As for :func:`~ceutils.softmax_cross_entropy` (rows that are not
-        distributions warn and are used as given; the gradient returned is then
-        still the exact gradient :math:`s S - y` of the loss as computed).
+    logits : array_like, shape ``[..., C]``
+        Unnormalised scores :math:`x`.
+    targets : array_like, same shape as ``logits``
+        One-hot labels or a distribution per row, cast to ``logits``' dtype.
+        Rows that are not distributions warn and are used as given; the
+        gradient returned is then still the exact gradient :math:`s S - y` of
+        the loss as computed.
+    axis : int
+        The class axis.
+    label_smoothing : float in [0, 1]
+        As for :func:`~ceutils.softmax_cross_entropy`.
     reduction : {"none", "mean", "sum"}
-        "mean" divides by the number of rows, as the loss does; "none" gives
-        each row the gradient of its own loss.
+        The reduction of the loss being differentiated: "mean" divides by the
+        number of rows, as the loss does; "none" gives each row the gradient of
+        its own loss (equal to the gradient of "sum").
 
     Returns
     -------
     numpy.ndarray
-        Same shape and dtype as ``logits``.
+        :math:`\partial L / \partial x`, in the shape and dtype of ``logits``,
+        for every ``reduction``.
 
     Examples
     --------
@@ -104,20 +109,12 @@ def softmax_cross_entropy_grad(
     >>> np.round(g, 6).tolist()
     [0.168941, -0.168941]
     """
-    x, y, axis = dense_targets(logits, targets, axis, "logits")
-    check_reduction(reduction)
-    eps_ls = check_label_smoothing(label_smoothing)
-    warn_if_not_distribution(
-        y, "targets", axis, "differentiating -sum(y * log_softmax(x)) as given"
-    )
-    y = y.astype(x.dtype, copy=False)
-    if eps_ls:
-        y = y * (1 - eps_ls) + eps_ls / x.shape[axis]
-    total = y.sum(axis=axis, keepdims=True)
-    g = total * softmax(x, axis=axis) - y
-    if reduction == "mean":
-        g = g / (x.size // x.shape[axis])
-    return g.astype(x.dtype, copy=False)
+    d = dense_inputs(logits, targets, name="logits", axis=axis, label_smoothing=label_smoothing,
+                     reduction=reduction,
+                     what="differentiating -sum(y * log_softmax(x)) as given")
+    total = d.y.sum(axis=d.axis, keepdims=True)
+    g = total * softmax(d.x, axis=d.axis) - d.y
+    return scale_gradient(g, d.reduction, d.denominator).astype(d.x.dtype, copy=False)
 
 
 def sparse_softmax_cross_entropy_grad(
@@ -145,18 +142,38 @@ def sparse_softmax_cross_entropy_grad(
     :math:`(1 - \epsilon)\,\ell_n`, whose derivative is
     :math:`\frac{\epsilon}{C}\left(S_{n,i} \sum_c w_c - w_i\right)`.
 
+    Derived in chapter 9.
+
     Parameters
     ----------
-    logits, labels, axis, weight, ignore_index, label_smoothing
+    logits : array_like, shape ``[..., C]``
+        Unnormalised scores :math:`x`.
+    labels : array_like of int, shape ``logits.shape`` without ``axis``
+        Class indices in ``[0, C)`` or ``ignore_index``.
+    axis : int
+        The class axis.
+    weight : array_like, shape ``[C]``, optional
+        Per-class weights :math:`w_c \ge 0`, cast to ``logits``' dtype.
+    ignore_index : int or None
+        Label value whose rows get a zero gradient; ``None`` disables it.
+    label_smoothing : float in [0, 1]
         As for :func:`~ceutils.sparse_softmax_cross_entropy`.
     reduction : {"none", "mean", "sum"}
-        "mean" divides by :math:`\sum_n w_{y_n}` over labels not ignored
-        (without weights: their number), exactly as the loss does.
+        The reduction of the loss being differentiated: "mean" divides by
+        :math:`\sum_n w_{y_n}` over labels not ignored (without weights: their
+        number), exactly as the loss does; "none" gives each row the gradient
+        of its own loss.
 
     Returns
     -------
     numpy.ndarray
-        Same shape and dtype as ``logits``.
+        :math:`\partial L / \partial x`, in the shape and dtype of ``logits``,
+        for every ``reduction``.
+
+    Raises
+    ------
+    ValueError
+        With ``reduction="mean"``, when every label is ignored or has weight 0.
 
     Examples
     --------
@@ -166,36 +183,24 @@ def sparse_softmax_cross_entropy_grad(
     >>> g.tolist()
     [[-0.5, 0.5], [0.0, 0.0]]
     """
-    x = as_float_array(logits, "logits")
-    axis = check_axis(x, axis, "logits")
-    check_reduction(reduction)
-    eps_ls = check_label_smoothing(label_smoothing)
-    n_classes = x.shape[axis]
-    ignored, safe, wc, w = sparse_targets(x, labels, axis, weight, ignore_index)
-    if wc is None:
-        wc = np.ones(n_classes, dtype=x.dtype)
+    s = sparse_inputs(logits, labels, axis=axis, weight=weight, ignore_index=ignore_index,
+                      label_smoothing=label_smoothing, reduction=reduction)
+    x, axis = s.x, s.axis
     # softmax(x) - onehot(y), in place on softmax's fresh array: no [N, C] one-hot
     # (np.eye(C) alone would hold C² numbers) and one array of x's size in all.
     S = softmax(x, axis=axis)
-    g = S.copy() if eps_ls else S
-    idx = np.expand_dims(safe, axis)
+    g = S.copy() if s.eps else S
+    idx = np.expand_dims(s.safe, axis)
     np.put_along_axis(g, idx, np.take_along_axis(g, idx, axis=axis) - 1, axis=axis)
-    g *= np.expand_dims(w, axis)
-    if ignored.any():
-        np.copyto(g, 0, where=np.expand_dims(ignored, axis))  # 0.0, not (S_y - 1)·0 = -0.0
-    if eps_ls:
-        shape = [-1 if d == axis else 1 for d in range(x.ndim)]
-        smooth = S * wc.sum() - np.reshape(wc, shape)
-        kept = np.expand_dims(~ignored, axis)
-        g = (1 - eps_ls) * g + (eps_ls / n_classes) * np.where(kept, smooth, 0)
-    if reduction == "mean":
-        denominator = w.sum()
-        if denominator == 0:
-            raise ValueError(
-                "labels select no weight: every label equals ignore_index or has weight 0, "
-                "so the mean is undefined (0/0); use reduction='sum' or 'none'"
-            )
-        g /= denominator
+    g *= np.expand_dims(s.sample_weight, axis)
+    if s.ignored.any():
+        np.copyto(g, 0, where=np.expand_dims(s.ignored, axis))  # 0.0, not (S_y - 1)·0 = -0.0
+    if s.eps:
+        smooth = S * s.class_weight.sum() - along_axis(s.class_weight, axis, x.ndim)
+        kept = np.expand_dims(~s.ignored, axis)
+        g = (1 - s.eps) * g + (s.eps / s.n_classes) * np.where(kept, smooth, 0)
+    if s.reduction == "mean":
+        g /= s.denominator
     return g.astype(x.dtype, copy=False)
 
 
@@ -223,17 +228,30 @@ def binary_cross_entropy_with_logits_grad(
     ``label_smoothing`` :math:`\epsilon` replaces :math:`z` by
     :math:`(1 - \epsilon) z + \epsilon / 2` first, as the loss does.
 
+    Derived in chapter 9.
+
     Parameters
     ----------
-    logits, targets, pos_weight, weight, label_smoothing
+    logits : array_like
+        Logits :math:`x`.
+    targets : array_like, same shape as ``logits``
+        Targets :math:`z` in [0, 1], cast to ``logits``' dtype.
+    pos_weight : array_like, optional
+        Weight :math:`q \ge 0` of the positive term, broadcast along the last axis.
+    weight : array_like, optional
+        Per-element weights, broadcast against ``logits``.
+    label_smoothing : float in [0, 1]
         As for :func:`~ceutils.binary_cross_entropy_with_logits`.
     reduction : {"none", "mean", "sum"}
-        "mean" divides by the number of loss elements, as the loss does.
+        The reduction of the loss being differentiated: "mean" divides by the
+        number of loss elements, as the loss does; "none" gives each element the
+        gradient of its own loss.
 
     Returns
     -------
     numpy.ndarray
-        Same shape as ``logits`` (weights that broadcast ``logits`` to a larger
+        :math:`\partial L / \partial x`, in the shape and dtype of ``logits``,
+        for every ``reduction`` (weights that broadcast ``logits`` to a larger
         shape have their extra axes summed, as autograd does).
 
     Examples
@@ -245,25 +263,57 @@ def binary_cross_entropy_with_logits_grad(
     >>> binary_cross_entropy_with_logits_grad([-1e4, 1e4], [1.0, 1.0], reduction="none").tolist()
     [-1.0, 0.0]
     """
-    x = as_float_array(logits, "logits")
-    z = as_probabilities(targets, "targets")
-    check_same_shape(x, z, "logits", "targets")
-    check_reduction(reduction)
-    eps_ls = check_label_smoothing(label_smoothing)
-    if eps_ls:
-        z = z * (1 - eps_ls) + 0.5 * eps_ls
-    w = nonnegative_weights(weight, x.shape, "weight")
-    s = sigmoid(x)
-    if pos_weight is None:
-        g = s - z
+    b = elementwise_inputs(logits, targets, name="logits", weight=weight, pos_weight=pos_weight,
+                           label_smoothing=label_smoothing, reduction=reduction)
+    s = sigmoid(b.x)
+    if b.pos_weight is None:
+        g = s - b.z
     else:
-        q = nonnegative_weights(pos_weight, x.shape, "pos_weight")
-        g = (1 + (q - 1) * z) * s - q * z
-    if w is not None:
-        g = g * w
-    if reduction == "mean":
-        g = g / g.size
-    return _sum_to_shape(g, x.shape).astype(x.dtype, copy=False)
+        g = (1 + (b.pos_weight - 1) * b.z) * s - b.pos_weight * b.z
+    if b.weight is not None:
+        g = g * b.weight
+    g = scale_gradient(g, b.reduction, b.denominator)
+    return _sum_to_shape(g, b.x.shape).astype(b.x.dtype, copy=False)
+
+
+def sigmoid_squared_error_grad(logits, targets, *, reduction: str = "mean"):
+    r"""Gradient of :func:`~ceutils.sigmoid_squared_error` with respect to ``logits``.
+
+    With :math:`C = \tfrac12(\sigma(x) - z)^2` and
+    :math:`\sigma'(x) = \sigma(x)(1 - \sigma(x))`, the chain rule gives
+
+    .. math:: \frac{dC}{dx} = \bigl(\sigma(x) - z\bigr)\,\sigma(x)\bigl(1 - \sigma(x)\bigr),
+
+    the cross-entropy gradient :math:`\sigma(x) - z` times :math:`\sigma'(x)`,
+    which is tiny wherever the sigmoid saturates, right or wrong.
+
+    Derived in chapter 9.
+
+    Parameters
+    ----------
+    logits : array_like
+        Logits :math:`x`.
+    targets : array_like, same shape as ``logits``
+        Targets :math:`z` in [0, 1], cast to ``logits``' dtype.
+    reduction : {"none", "mean", "sum"}
+        The reduction of the cost being differentiated: "mean" divides by the
+        number of elements; "none" gives each element its own derivative.
+
+    Returns
+    -------
+    numpy.ndarray
+        :math:`\partial C / \partial x`, in the shape and dtype of ``logits``,
+        for every ``reduction``.
+
+    Examples
+    --------
+    >>> sigmoid_squared_error_grad([0.0], [1.0]).tolist()
+    [-0.125]
+    """
+    b = elementwise_inputs(logits, targets, name="logits", reduction=reduction)
+    s = sigmoid(b.x)
+    g = (s - b.z) * s * (1 - s)
+    return scale_gradient(g, b.reduction, b.denominator).astype(b.x.dtype, copy=False)
 
 
 def _default_step(x: np.ndarray) -> np.ndarray:
@@ -287,6 +337,8 @@ def numerical_gradient(f: Callable[[np.ndarray], object], x, *, h=None) -> np.nd
     is :math:`(x_i + h_i) - (x_i - h_i)` as represented, so the representation
     error of :math:`x_i \pm h_i` does not enter.
 
+    Derived in chapter 9.
+
     Parameters
     ----------
     f : callable
@@ -300,7 +352,7 @@ def numerical_gradient(f: Callable[[np.ndarray], object], x, *, h=None) -> np.nd
     Returns
     -------
     numpy.ndarray
-        float64, same shape as ``x``.
+        The approximate gradient, in float64 and the shape of ``x``.
 
     Examples
     --------
@@ -311,18 +363,7 @@ def numerical_gradient(f: Callable[[np.ndarray], object], x, *, h=None) -> np.nd
     if not callable(f):
         raise ValueError(f"f must be a callable returning a scalar; got {type(f).__name__}")
     x0 = as_float_array(x, "x").astype(np.float64)
-    if h is None:
-        step = _default_step(x0)
-    else:
-        step = as_float_array(h, "h").astype(np.float64)
-        if (step <= 0).any():
-            raise ValueError(f"h must be positive; got {float(step.min())!r}")
-        try:
-            step = np.broadcast_to(step, x0.shape)
-        except ValueError:
-            raise ValueError(
-                f"h must be a scalar or broadcast to x's shape {x0.shape}; got shape {step.shape}"
-            ) from None
+    step = _default_step(x0) if h is None else finite_differences_steps(h, x0.shape)
 
     def value(v: np.ndarray) -> float:
         out = np.asarray(f(v))

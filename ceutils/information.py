@@ -13,7 +13,7 @@ import numpy as np
 
 from ._validation import as_distribution, as_probabilities, log_base
 
-__all__ = ["information", "entropy", "kl_divergence", "cross_entropy", "xlogy"]
+__all__ = ["information", "entropy", "kl_divergence", "cross_entropy", "xlogy", "two_outcomes"]
 
 
 def xlogy(x, y) -> np.ndarray:
@@ -22,6 +22,20 @@ def xlogy(x, y) -> np.ndarray:
     The same contract as :func:`scipy.special.xlogy`, in NumPy: where ``x == 0``
     the result is exactly 0, even when ``y == 0``; elsewhere it is ``x·log(y)``
     (so ``x > 0`` with ``y == 0`` gives ``-inf``).
+
+    Derived in chapter 1 (the convention :math:`0 \log 0 = 0`).
+
+    Parameters
+    ----------
+    x : array_like
+        The factor; where it is 0 the product is 0.
+    y : array_like, broadcastable with ``x``
+        The argument of the logarithm, ≥ 0.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``x * log(y)`` of the broadcast shape of ``x`` and ``y``.
 
     Examples
     --------
@@ -57,6 +71,8 @@ def information(p, *, base=None) -> np.ndarray:
 
     .. math:: I(p) = -\log p
 
+    Derived in chapter 1.
+
     Parameters
     ----------
     p : array_like
@@ -64,6 +80,11 @@ def information(p, *, base=None) -> np.ndarray:
         carries unbounded information.
     base : float, optional
         Logarithm base; ``None`` (default) gives nats, ``2`` gives bits.
+
+    Returns
+    -------
+    numpy.ndarray
+        :math:`I(p)`, of the shape and dtype of ``p`` (integers as float64).
 
     Notes
     -----
@@ -87,6 +108,8 @@ def entropy(p, *, axis: int = -1, base=None) -> np.ndarray:
 
     .. math:: H(p) = -\sum_i p_i \log p_i, \qquad 0 \log 0 = 0
 
+    Derived in chapter 1.
+
     Parameters
     ----------
     p : array_like
@@ -96,6 +119,11 @@ def entropy(p, *, axis: int = -1, base=None) -> np.ndarray:
         The axis that indexes outcomes.
     base : float, optional
         ``None`` for nats, ``2`` for bits.
+
+    Returns
+    -------
+    numpy.ndarray
+        :math:`H(p)` of each distribution: the shape of ``p`` without ``axis``.
 
     Examples
     --------
@@ -120,10 +148,24 @@ def kl_divergence(p, q, *, axis: int = -1, base=None) -> np.ndarray:
     :math:`q_i = 0` makes the divergence ``inf`` (``q`` cannot encode an event
     it deems impossible). The result is ≥ 0 and is 0 only when ``p == q``.
 
+    Derived in chapter 2.
+
     Parameters
     ----------
-    p, q : array_like, same or broadcastable shapes
-        Distributions along ``axis``.
+    p : array_like
+        The true distribution(s), along ``axis``.
+    q : array_like, same or broadcastable shape as ``p``
+        The model's distribution(s), along ``axis``.
+    axis : int
+        The axis that indexes outcomes.
+    base : float, optional
+        ``None`` for nats, ``2`` for bits.
+
+    Returns
+    -------
+    numpy.ndarray
+        :math:`D_{KL}(p \| q)`, ≥ 0: the broadcast shape of ``p`` and ``q``
+        without ``axis``.
 
     Examples
     --------
@@ -150,6 +192,24 @@ def cross_entropy(p, q, *, axis: int = -1, base=None) -> np.ndarray:
     ``p`` is the true distribution (the label), ``q`` the model's prediction.
     Both are probabilities; for logits see :func:`ceutils.softmax_cross_entropy`.
 
+    Derived in chapter 2.
+
+    Parameters
+    ----------
+    p : array_like
+        The true distribution(s), along ``axis``.
+    q : array_like, same or broadcastable shape as ``p``
+        The model's distribution(s), along ``axis``.
+    axis : int
+        The axis that indexes outcomes.
+    base : float, optional
+        ``None`` for nats, ``2`` for bits.
+
+    Returns
+    -------
+    numpy.ndarray
+        :math:`H(p, q)`: the broadcast shape of ``p`` and ``q`` without ``axis``.
+
     Examples
     --------
     Source 000 §1.4 with a one-hot ``p``: cross entropy equals KL divergence,
@@ -162,3 +222,31 @@ def cross_entropy(p, q, *, axis: int = -1, base=None) -> np.ndarray:
     q = as_distribution(q, "q", axis)
     p, q = _broadcast(p, q)
     return _in_base(-xlogy(p, q).sum(axis=axis), base)
+
+
+def two_outcomes(p) -> np.ndarray:
+    r"""The two-outcome distribution :math:`(p, 1 - p)` of each probability ``p``.
+
+    Binary cross entropy is the cross entropy of two such distributions,
+    :math:`H\bigl((y, 1 - y), (p, 1 - p)\bigr)`, and binary entropy the entropy
+    of one.
+
+    Derived in chapter 3.
+
+    Parameters
+    ----------
+    p : array_like
+        Probabilities of the first outcome, in [0, 1].
+
+    Returns
+    -------
+    numpy.ndarray
+        Shape ``p.shape + (2,)``: :math:`p` and :math:`1 - p` along a new last axis.
+
+    Examples
+    --------
+    >>> two_outcomes([0.7, 0.2]).tolist()
+    [[0.7, 0.30000000000000004], [0.2, 0.8]]
+    """
+    p = as_probabilities(p, "p")
+    return np.stack([p, 1 - p], axis=-1)

@@ -4,26 +4,19 @@ Reductions follow PyTorch: ``"none"`` returns the per-element (binary) or
 per-sample (softmax) losses, ``"sum"`` their sum, ``"mean"`` their sum divided
 by the number of losses, except that :func:`sparse_softmax_cross_entropy` with
 class weights divides by :math:`\sum_n w_{y_n}` over the labels not ignored.
+
+Dtypes follow optax: targets and weights are cast to the dtype of ``probs`` or
+``logits``, and the loss comes back in that dtype (integer inputs count as
+float64). :mod:`ceutils.gradients` follows the same rule.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from ._validation import (
-    as_float_array,
-    as_probabilities,
-    check_axis,
-    check_label_smoothing,
-    check_reduction,
-    check_same_shape,
-    dense_targets,
-    nonnegative_weights,
-    reduce,
-    sparse_targets,
-    warn_if_not_distribution,
-)
-from .activations import _max_and_log_sum_exp_shifted, log_softmax
+from ._core import along_axis, dense_inputs, elementwise_inputs, reduce, sparse_inputs
+from ._validation import as_probabilities, check_clip, warn_if_not_distribution
+from .activations import _max_and_log_sum_exp_shifted, log_softmax, sigmoid
 from .information import xlogy
 
 __all__ = [
@@ -35,6 +28,7 @@ __all__ = [
     "categorical_cross_entropy",
     "softmax_cross_entropy",
     "sparse_softmax_cross_entropy",
+    "sigmoid_squared_error",
 ]
 
 KERAS_EPSILON = 1e-7
@@ -45,12 +39,6 @@ TORCH_LOG_CLAMP = -100.0
 
 CLIP_MODES = (None, "keras", "torch", "sklearn")
 """Values of ``clip=``: no clipping, or the convention of one library."""
-
-
-def _check_clip(clip, allowed=CLIP_MODES, why: str = ""):
-    if not any(clip is mode or (isinstance(clip, str) and clip == mode) for mode in allowed):
-        raise ValueError(f"clip must be one of {allowed}; got {clip!r}{why}")
-    return clip
 
 
 def _keras_clip(p: np.ndarray) -> np.ndarray:
@@ -87,15 +75,17 @@ def binary_cross_entropy(
     :math:`0 \log 0 = 0`, so a confident correct prediction costs exactly 0 and
     a confident wrong one (``p = 0`` with ``y = 1``) costs ``inf``, honestly.
 
+    Derived in chapter 3; the ``clip`` conventions in chapters 7 and 8.
+
     Parameters
     ----------
     probs : array_like
         Predicted probabilities of the positive class, in [0, 1].
     targets : array_like, same shape as ``probs``
-        Targets in [0, 1] (0/1 labels or soft targets).
+        Targets in [0, 1] (0/1 labels or soft targets), cast to ``probs``' dtype.
     weight : array_like, optional
-        Per-element rescaling weights, broadcast to ``probs``
-        (``torch.nn.BCELoss(weight=...)``).
+        Per-element rescaling weights :math:`w_i \ge 0`, broadcast against
+        ``probs`` (``torch.nn.BCELoss(weight=...)``).
     clip : {None, "keras", "torch", "sklearn"}
         How the library being reproduced keeps the logarithms finite:
 
@@ -116,7 +106,15 @@ def binary_cross_entropy(
         Targets become :math:`y (1 - \epsilon) + \epsilon / 2` before the loss,
         as ``keras.losses.binary_crossentropy(label_smoothing=ε)`` does.
     reduction : {"none", "mean", "sum"}
-        "mean" divides by the number of elements, whatever the weights.
+        What to return; "mean" divides by the number of elements, whatever the
+        weights.
+
+    Returns
+    -------
+    numpy.ndarray
+        In ``probs``' dtype. ``"none"``: the losses :math:`\ell_i`, of the
+        shape of ``probs`` broadcast against ``weight``; ``"mean"`` and
+        ``"sum"``: a scalar, their mean or sum.
 
     Notes
     -----
@@ -146,15 +144,10 @@ def binary_cross_entropy(
     >>> round(float(binary_cross_entropy([0.9], [1.0], label_smoothing=0.2)), 6)
     0.325083
     """
-    p = as_probabilities(probs, "probs")
-    y = as_probabilities(targets, "targets")
-    check_same_shape(p, y, "probs", "targets")
-    check_reduction(reduction)
-    _check_clip(clip)
-    eps_ls = check_label_smoothing(label_smoothing)
-    w = nonnegative_weights(weight, p.shape)
-    if eps_ls:
-        y = y * (1 - eps_ls) + 0.5 * eps_ls
+    check_clip(clip, CLIP_MODES)
+    b = elementwise_inputs(probs, targets, name="probs", weight=weight,
+                           label_smoothing=label_smoothing, reduction=reduction)
+    p, y = b.x, b.z
     if clip is None:
         loss = -(xlogy(y, p) + _xlog1py(1 - y, -p))
     elif clip == "keras":
@@ -167,9 +160,9 @@ def binary_cross_entropy(
         loss = -(y * log_p + (1 - y) * log_q)
     else:  # "sklearn"
         loss = -(xlogy(y, _sklearn_clip(p)) + xlogy(1 - y, _sklearn_clip(1 - p)))
-    if w is not None:
-        loss = loss * w
-    return reduce(loss, reduction)
+    if b.weight is not None:
+        loss = loss * b.weight
+    return reduce(loss, b.reduction, b.denominator)
 
 
 def binary_cross_entropy_with_logits(
@@ -191,24 +184,34 @@ def binary_cross_entropy_with_logits(
     .. math:: \ell = (1 - z) x + l\left(\log(1 + e^{-|x|}) + \max(-x, 0)\right),
               \quad l = 1 + (q - 1) z.
 
+    Derived in chapter 6.
+
     Parameters
     ----------
     logits : array_like
-        Unnormalised scores; the sigmoid is applied inside.
-    targets : array_like, same shape
-        Targets in [0, 1] (multi-hot labels or soft targets).
+        Unnormalised scores :math:`x`; the sigmoid is applied inside.
+    targets : array_like, same shape as ``logits``
+        Targets :math:`z` in [0, 1] (multi-hot labels or soft targets), cast to
+        ``logits``' dtype.
     pos_weight : array_like, optional
         Weight :math:`q \ge 0` of positive examples, broadcast along the last
         axis (one per class), as in ``torch.nn.BCEWithLogitsLoss`` and
         ``tf.nn.weighted_cross_entropy_with_logits``.
     weight : array_like, optional
-        Per-element rescaling weights.
+        Per-element rescaling weights, broadcast against ``logits``.
     label_smoothing : float in [0, 1]
         Targets become :math:`z (1 - \epsilon) + \epsilon / 2` first, as
         ``keras.losses.binary_crossentropy(from_logits=True, label_smoothing=ε)``
         does.
     reduction : {"none", "mean", "sum"}
-        "mean" divides by the number of elements.
+        What to return; "mean" divides by the number of elements.
+
+    Returns
+    -------
+    numpy.ndarray
+        In ``logits``' dtype. ``"none"``: the losses :math:`\ell`, of the shape
+        of ``logits`` broadcast against ``weight`` and ``pos_weight``;
+        ``"mean"`` and ``"sum"``: a scalar, their mean or sum.
 
     Examples
     --------
@@ -219,24 +222,18 @@ def binary_cross_entropy_with_logits(
     >>> round(float(binary_cross_entropy_with_logits([2.0], [1.0], label_smoothing=0.2)), 6)
     0.326928
     """
-    x = as_float_array(logits, "logits")
-    z = as_probabilities(targets, "targets")
-    check_same_shape(x, z, "logits", "targets")
-    check_reduction(reduction)
-    eps_ls = check_label_smoothing(label_smoothing)
-    if eps_ls:
-        z = z * (1 - eps_ls) + 0.5 * eps_ls
-    w = nonnegative_weights(weight, x.shape)
+    b = elementwise_inputs(logits, targets, name="logits", weight=weight, pos_weight=pos_weight,
+                           label_smoothing=label_smoothing, reduction=reduction)
+    x, z = b.x, b.z
     softplus_neg_abs = np.log1p(np.exp(-np.abs(x)))
-    if pos_weight is None:
+    if b.pos_weight is None:
         loss = np.maximum(x, 0) - x * z + softplus_neg_abs
     else:
-        q = nonnegative_weights(pos_weight, x.shape, "pos_weight")
-        l_ = 1 + (q - 1) * z
+        l_ = 1 + (b.pos_weight - 1) * z
         loss = (1 - z) * x + l_ * (softplus_neg_abs + np.maximum(-x, 0))
-    if w is not None:
-        loss = loss * w
-    return reduce(loss, reduction)
+    if b.weight is not None:
+        loss = loss * b.weight
+    return reduce(loss, b.reduction, b.denominator)
 
 
 def categorical_cross_entropy(
@@ -257,15 +254,19 @@ def categorical_cross_entropy(
     :math:`0 \log 0 = 0`; a true class predicted with probability 0 costs ``inf``
     unless ``clip`` says otherwise.
 
+    Derived in chapter 4; ``normalize`` and ``clip="keras"`` in chapter 7,
+    ``clip="sklearn"`` in chapter 8.
+
     Parameters
     ----------
     probs : array_like, shape ``[..., C]``
         Predicted probabilities, in [0, 1]. Rows that do not sum to 1 raise a
         ``UserWarning`` (as ``sklearn.metrics.log_loss`` does) and are used as
         given, unless ``normalize=True``.
-    targets : array_like, same shape
-        One-hot labels or a distribution per row; rows that are not
-        distributions raise a ``UserWarning`` and are used as given.
+    targets : array_like, same shape as ``probs``
+        One-hot labels or a distribution per row, cast to ``probs``' dtype;
+        rows that are not distributions raise a ``UserWarning`` and are used as
+        given.
     axis : int
         The class axis.
     normalize : bool
@@ -280,7 +281,14 @@ def categorical_cross_entropy(
     label_smoothing : float in [0, 1]
         Targets become :math:`(1 - \epsilon)\, y + \epsilon / C` (Keras).
     reduction : {"none", "mean", "sum"}
-        "mean" divides by the number of rows.
+        What to return; "mean" divides by the number of rows.
+
+    Returns
+    -------
+    numpy.ndarray
+        In ``probs``' dtype. ``"none"``: the row losses :math:`\ell_n`, of the
+        shape of ``probs`` without ``axis``; ``"mean"`` and ``"sum"``: a scalar,
+        their mean or sum.
 
     Notes
     -----
@@ -301,17 +309,14 @@ def categorical_cross_entropy(
     >>> round(float(categorical_cross_entropy([0.2, 0.2, 0.6], [0, 1, 0])), 6)
     1.609438
     """
-    p, y, axis = dense_targets(probs, targets, axis, "probs")
-    check_reduction(reduction)
-    _check_clip(clip, (None, "keras", "sklearn"),
-                " (PyTorch has no categorical loss on probabilities; use "
-                "sparse_softmax_cross_entropy or softmax_cross_entropy on logits)")
-    eps_ls = check_label_smoothing(label_smoothing)
-    if not normalize:
-        p = as_probabilities(p, "probs")
-    elif (p < 0).any():
-        p = as_probabilities(p, "probs")  # raises, naming the negative entry
-    warn_if_not_distribution(y, "targets", axis, "computing -sum(y * log(p)) as given")
+    check_clip(clip, (None, "keras", "sklearn"),
+               " (PyTorch has no categorical loss on probabilities; use "
+               "sparse_softmax_cross_entropy or softmax_cross_entropy on logits)")
+    d = dense_inputs(probs, targets, name="probs", axis=axis, label_smoothing=label_smoothing,
+                     reduction=reduction, what="computing -sum(y * log(p)) as given")
+    p, y, axis = d.x, d.y, d.axis
+    if not normalize or (p < 0).any():
+        p = as_probabilities(p, "probs")  # raises, naming the entry outside [0, 1]
     if normalize:
         total = p.sum(axis=axis, keepdims=True)
         if (total == 0).any():
@@ -321,15 +326,13 @@ def categorical_cross_entropy(
     else:
         warn_if_not_distribution(p, "probs", axis,
                                  "used as given (normalize=True divides by the row sums)")
-    if eps_ls:
-        y = y * (1 - eps_ls) + eps_ls / p.shape[axis]
     if clip == "keras":
         loss = -(y * np.log(_keras_clip(p))).sum(axis=axis)
     else:
         if clip == "sklearn":
             p = _sklearn_clip(p)
         loss = -xlogy(y, p).sum(axis=axis)
-    return reduce(loss, reduction)
+    return reduce(loss, d.reduction, d.denominator)
 
 
 def softmax_cross_entropy(
@@ -340,13 +343,16 @@ def softmax_cross_entropy(
     .. math:: \ell_n = -\sum_c y_{n,c} \log \operatorname{softmax}(x_n)_c
               = \sum_c y_{n,c}\left(\operatorname{logsumexp}(x_n) - x_{n,c}\right)
 
+    Derived in chapter 4.
+
     Parameters
     ----------
     logits : array_like, shape ``[..., C]``
         Unnormalised scores; never pass probabilities.
-    targets : array_like, same shape
-        One-hot labels or a probability distribution per row. Rows that are
-        not distributions raise a ``UserWarning`` and are used as given, as
+    targets : array_like, same shape as ``logits``
+        One-hot labels or a probability distribution per row, cast to
+        ``logits``' dtype. Rows that are not distributions raise a
+        ``UserWarning`` and are used as given, as
         ``tf.nn.softmax_cross_entropy_with_logits`` and
         ``torch.nn.functional.cross_entropy`` do (source 000 §5.2 feeds
         ``[1, 2]``; TensorFlow documents that the gradient is then wrong).
@@ -358,7 +364,14 @@ def softmax_cross_entropy(
         (``torch.nn.CrossEntropyLoss(label_smoothing=ε)`` with probability
         targets, ``keras.losses.categorical_crossentropy(label_smoothing=ε)``).
     reduction : {"none", "mean", "sum"}
-        "mean" divides by the number of rows.
+        What to return; "mean" divides by the number of rows.
+
+    Returns
+    -------
+    numpy.ndarray
+        In ``logits``' dtype. ``"none"``: the row losses :math:`\ell_n`, of the
+        shape of ``logits`` without ``axis``; ``"mean"`` and ``"sum"``: a
+        scalar, their mean or sum.
 
     Examples
     --------
@@ -367,14 +380,10 @@ def softmax_cross_entropy(
     >>> round(float(softmax_cross_entropy([1.0, 2.0], [0.0, 1.0], label_smoothing=0.2)), 4)
     0.4133
     """
-    x, y, axis = dense_targets(logits, targets, axis, "logits")
-    check_reduction(reduction)
-    eps_ls = check_label_smoothing(label_smoothing)
-    warn_if_not_distribution(y, "targets", axis, "computing -sum(y * log_softmax(x)) as given")
-    if eps_ls:
-        y = y * (1 - eps_ls) + eps_ls / x.shape[axis]
-    loss = -(y * log_softmax(x, axis=axis)).sum(axis=axis)
-    return reduce(loss, reduction)
+    d = dense_inputs(logits, targets, name="logits", axis=axis, label_smoothing=label_smoothing,
+                     reduction=reduction, what="computing -sum(y * log_softmax(x)) as given")
+    loss = -(d.y * log_softmax(d.x, axis=d.axis)).sum(axis=d.axis)
+    return reduce(loss, d.reduction, d.denominator)
 
 
 def sparse_softmax_cross_entropy(
@@ -392,6 +401,9 @@ def sparse_softmax_cross_entropy(
     .. math:: \ell_n = -w_{y_n} \log \frac{e^{x_{n,y_n}}}{\sum_c e^{x_{n,c}}}
               = w_{y_n}\left(\operatorname{logsumexp}(x_n) - x_{n,y_n}\right)
 
+    Derived in chapter 4 (class weights) and chapter 8 (label smoothing); the
+    accurate evaluation in chapter 11.
+
     Parameters
     ----------
     logits : array_like, shape ``[..., C]``
@@ -401,7 +413,8 @@ def sparse_softmax_cross_entropy(
     axis : int
         The class axis.
     weight : array_like, shape ``[C]``, optional
-        Per-class weights :math:`w_c \ge 0` (``torch.nn.CrossEntropyLoss(weight=...)``).
+        Per-class weights :math:`w_c \ge 0` (``torch.nn.CrossEntropyLoss(weight=...)``),
+        cast to ``logits``' dtype.
     ignore_index : int or None
         Label value whose samples contribute 0 and leave the mean's denominator;
         ``None`` disables it.
@@ -416,8 +429,22 @@ def sparse_softmax_cross_entropy(
 
         0 for ignored labels; "mean" still divides by :math:`\sum_n w_{y_n}`.
     reduction : {"none", "mean", "sum"}
-        "mean" is :math:`\sum_n \ell_n / \sum_n w_{y_n}` over labels not ignored
-        (without weights: the number of such labels), as PyTorch defines it.
+        What to return; "mean" is :math:`\sum_n \ell_n / \sum_n w_{y_n}` over
+        labels not ignored (without weights: the number of such labels), as
+        PyTorch defines it.
+
+    Returns
+    -------
+    numpy.ndarray
+        In ``logits``' dtype. ``"none"``: the losses :math:`\ell_n`, of the
+        shape of ``labels`` (0 where ignored); ``"mean"`` and ``"sum"``: a
+        scalar, their weighted mean or sum.
+
+    Raises
+    ------
+    ValueError
+        With ``reduction="mean"``, when every label is ignored or has weight 0
+        (the mean would be 0/0).
 
     Notes
     -----
@@ -431,30 +458,54 @@ def sparse_softmax_cross_entropy(
     >>> round(float(sparse_softmax_cross_entropy([1.0, 2.0], 1, label_smoothing=0.2)), 4)
     0.4133
     """
-    x = as_float_array(logits, "logits")
-    axis = check_axis(x, axis, "logits")
-    check_reduction(reduction)
-    eps_ls = check_label_smoothing(label_smoothing)
-    n_classes = x.shape[axis]
-    ignored, safe, wc, w = sparse_targets(x, labels, axis, weight, ignore_index)
-    picked = np.take_along_axis(x, np.expand_dims(safe, axis), axis=axis).squeeze(axis)
+    s = sparse_inputs(logits, labels, axis=axis, weight=weight, ignore_index=ignore_index,
+                      label_smoothing=label_smoothing, reduction=reduction)
+    x, axis = s.x, s.axis
+    picked = np.take_along_axis(x, np.expand_dims(s.safe, axis), axis=axis).squeeze(axis)
     # (m - x_y) + log sum_c e^(x_c - m): two terms >= 0, nothing cancels (logsumexp(x) - x_y
     # loses |x_y|·eps when x_y is near logsumexp(x), e.g. for logits near ±1e4).
     m, r = _max_and_log_sum_exp_shifted(x, axis)
     loss = (m - picked) + r
-    loss = np.where(ignored, 0, loss * w).astype(loss.dtype)
-    if eps_ls:
+    loss = np.where(s.ignored, 0, loss * s.sample_weight).astype(loss.dtype)
+    if s.eps:
         # torch: (1 - ε)·nll + (ε / C)·Σ_c w_c·(-log softmax(x)_c), 0 where ignored
-        shape = [-1 if d == axis else 1 for d in range(x.ndim)]
-        wc_axis = 1 if weight is None else np.reshape(wc, shape)
-        smooth = np.where(ignored, 0, -(log_softmax(x, axis=axis) * wc_axis).sum(axis=axis))
-        loss = ((1 - eps_ls) * loss + (eps_ls / n_classes) * smooth).astype(loss.dtype)
-    if reduction == "mean":
-        denominator = w.sum()
-        if denominator == 0:
-            raise ValueError(
-                "labels select no weight: every label equals ignore_index or has weight 0, "
-                "so the mean is undefined (0/0); use reduction='sum' or 'none'"
-            )
-        return reduce(loss, reduction, denominator)
-    return reduce(loss, reduction)
+        wc = along_axis(s.class_weight, axis, x.ndim)
+        smooth = np.where(s.ignored, 0, -(log_softmax(x, axis=axis) * wc).sum(axis=axis))
+        loss = ((1 - s.eps) * loss + (s.eps / s.n_classes) * smooth).astype(loss.dtype)
+    return reduce(loss, s.reduction, s.denominator if s.reduction == "mean" else None)
+
+
+def sigmoid_squared_error(logits, targets, *, reduction: str = "mean"):
+    r"""Squared error of a sigmoid output, the quadratic cost cross entropy is compared with.
+
+    .. math:: C = \tfrac12 \left(\sigma(x) - z\right)^2
+
+    Not a cross entropy: the book's foil. Its derivative keeps the factor
+    :math:`\sigma'(x)`, which vanishes where the sigmoid saturates (the learning
+    slowdown of source 000 §3).
+
+    Derived in chapter 9; trained against cross entropy in chapter 10.
+
+    Parameters
+    ----------
+    logits : array_like
+        Logits :math:`x`; the output is :math:`\sigma(x)`.
+    targets : array_like, same shape as ``logits``
+        Targets :math:`z` in [0, 1], cast to ``logits``' dtype.
+    reduction : {"none", "mean", "sum"}
+        What to return; "mean" divides by the number of elements.
+
+    Returns
+    -------
+    numpy.ndarray
+        In ``logits``' dtype. ``"none"``: the costs :math:`C`, of the shape of
+        ``logits``; ``"mean"`` and ``"sum"``: a scalar, their mean or sum.
+
+    Examples
+    --------
+    >>> float(sigmoid_squared_error([0.0], [1.0]))
+    0.125
+    """
+    b = elementwise_inputs(logits, targets, name="logits", reduction=reduction)
+    loss = 0.5 * (sigmoid(b.x) - b.z) ** 2
+    return reduce(loss, b.reduction, b.denominator)

@@ -19,6 +19,16 @@ _PACKAGES = (
 def package_version(*distributions: str) -> str:
     """Installed version of the first of ``distributions`` found, else "not installed".
 
+    Parameters
+    ----------
+    *distributions : str
+        Distribution names to try in turn (``"tensorflow", "tensorflow-cpu"``).
+
+    Returns
+    -------
+    str
+        The version string from the installed package's metadata.
+
     Examples
     --------
     >>> package_version("no-such-distribution")
@@ -36,6 +46,12 @@ def versions() -> str:
     """One line naming the Python and library versions installed (read from metadata).
 
     Reads package metadata only, so it imports none of the libraries.
+
+    Returns
+    -------
+    str
+        ``"Python 3.11.7 · numpy 2.4.6 · ..."``: the interpreter, NumPy,
+        scikit-learn, PyTorch, TensorFlow and Keras.
 
     Examples
     --------
