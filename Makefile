@@ -13,9 +13,8 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 HTML := _build/html
 
-# Keep TensorFlow's C++ logs out of notebook outputs and test logs.
-export TF_CPP_MIN_LOG_LEVEL := 3
-export TF_ENABLE_ONEDNN_OPTS := 0
+# TensorFlow's logging variables are set by ceutils.adapters, which everything
+# that imports TensorFlow imports first.
 export PYTHONHASHSEED := 0
 
 .PHONY: help book test bench install clean
@@ -23,7 +22,7 @@ export PYTHONHASHSEED := 0
 help:
 	@echo "make book   build the website into $(HTML) (creates $(VENV) first)"
 	@echo "make test   check notebooks, run unit tests and every notebook, build, check the site"
-	@echo "make bench  re-measure accuracy and speed into benchmarks/results (not part of test)"
+	@echo "make bench  re-measure accuracy and speed into ceutils/data (not part of test)"
 	@echo "make clean  remove _build (keeps $(VENV))"
 
 # MathJax is served from the built site itself: npm installs the pinned copy.
@@ -59,11 +58,11 @@ test: $(STAMP) $(NODE_STAMP)
 	$(MAKE) --no-print-directory book
 	$(BIN)/pytest -n 2 tests -m site
 
-# Re-measures and rewrites benchmarks/results/ (a few minutes); `make test` only
-# checks the committed accuracy results.
+# Re-measures and rewrites the results in ceutils/data/ (a few minutes); `make test`
+# only checks the committed accuracy results.
 bench: $(STAMP)
-	$(BIN)/python benchmarks/accuracy.py
-	$(BIN)/python benchmarks/speed.py
+	$(BIN)/python -m benchmarks.accuracy
+	$(BIN)/python -m benchmarks.speed
 
 clean:
 	rm -rf _build

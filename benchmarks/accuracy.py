@@ -14,21 +14,20 @@ logarithm at -100 (``torch-clamp``), ``sklearn.metrics.log_loss`` clips to
 results are compared with the exact value of *their* definition, in rows of
 their own, never with the exact mode.
 
-Output (in ``benchmarks/results/``): ``accuracy.csv`` (one row per grid point,
-precision and implementation), ``accuracy.json`` (library versions, the grid
-sizes and a summary) and ``accuracy.png`` (relative errors, exact mode).
+Output, in ceutils' package data (``ceutils/data/``, read by
+:mod:`ceutils.results`): ``accuracy.csv`` (one row per grid point, precision and
+implementation), ``accuracy.json`` (library versions, the grid sizes and a
+summary) and ``accuracy.png`` (relative errors, exact mode).
 
-Run from the repository root: ``python benchmarks/accuracy.py``. Importing this
-module imports NumPy and mpmath only; the grid, the exact values and the ceutils
-evaluations are reused by ``tests/test_accuracy_results.py``.
+Run from the repository root: ``python -m benchmarks.accuracy`` (``make bench``).
+Importing this module imports NumPy and mpmath only; the grid, the exact values
+and the ceutils evaluations are reused by ``tests/test_accuracy_results.py``.
 """
 
 from __future__ import annotations
 
 import csv
-import inspect
 import json
-import os
 import platform
 import warnings
 from dataclasses import dataclass
@@ -37,23 +36,21 @@ from pathlib import Path
 import mpmath
 import numpy as np
 
-ROOT = Path(__file__).resolve().parents[1]
+import ceutils
+from ceutils import KERAS_EPSILON, TORCH_LOG_CLAMP
+from ceutils.provenance import package_version
+from ceutils.results import verdicts
 
-import ceutils  # noqa: E402
-from ceutils.provenance import package_version  # noqa: E402
-
-RESULTS = ROOT / "benchmarks" / "results"
-CSV_PATH = RESULTS / "accuracy.csv"
-JSON_PATH = RESULTS / "accuracy.json"
-PNG_PATH = RESULTS / "accuracy.png"
+DATA = Path(ceutils.__file__).resolve().parent / "data"
+CSV_PATH = DATA / "accuracy.csv"
+JSON_PATH = DATA / "accuracy.json"
+PNG_PATH = DATA / "accuracy.png"
 
 DPS = 50
 """Significant decimal digits mpmath works with."""
 
 PRECISIONS = ("float64", "float32")
 MODES = ("exact", "keras-epsilon", "torch-clamp", "sklearn-eps")
-KERAS_EPSILON = 1e-7
-TORCH_LOG_CLAMP = -100.0
 
 FIELDS = ("function", "case", "precision", "implementation", "mode",
           "exact", "value", "abs_error", "rel_error", "note")
@@ -245,13 +242,9 @@ def exact(case: Case, precision: str, mode: str = "exact"):
 
 
 # --------------------------------------------------------------------------- ceutils
-def has_clip_modes() -> bool:
-    """Whether ``ceutils.binary_cross_entropy`` offers the library conventions (``clip=``)."""
-    return "clip" in inspect.signature(ceutils.binary_cross_entropy).parameters
-
-
 CEUTILS_CLIP = {"exact": None, "keras-epsilon": "keras", "torch-clamp": "torch",
                 "sklearn-eps": "sklearn"}
+"""ceutils' ``clip=`` value for each mode of binary cross entropy."""
 
 
 def ceutils_value(case: Case, precision: str, mode: str = "exact") -> float:
@@ -281,10 +274,6 @@ def ceutils_value(case: Case, precision: str, mode: str = "exact") -> float:
     if out.dtype != np.dtype(precision):
         raise AssertionError(f"ceutils returned {out.dtype} for {precision} input in {case}")
     return float(out.reshape(-1)[0])
-
-
-def ceutils_modes() -> list[str]:
-    return list(CEUTILS_CLIP) if has_clip_modes() else ["exact"]
 
 
 # --------------------------------------------------------------------------- errors
@@ -325,7 +314,7 @@ def library_implementations() -> dict:
 
     Imports the libraries (TensorFlow last) the first time it is called.
     """
-    import ceutils.adapters as A  # sets TF_CPP_MIN_LOG_LEVEL before TensorFlow loads
+    import ceutils.adapters as A  # sets TensorFlow's logging variables before it loads
 
     A._tf()  # import TensorFlow now, not inside the first timed or measured call
     import keras
@@ -436,10 +425,9 @@ def _call(fn, *args) -> tuple[float, str]:
 def measure() -> list[dict]:
     libs = library_implementations()
     rows = []
-    modes = ceutils_modes()
     for case in grid():
         for precision in PRECISIONS:
-            for mode in (modes if case.function == "bce" else ["exact"]):
+            for mode in (CEUTILS_CLIP if case.function == "bce" else ["exact"]):
                 value, note = _call(ceutils_value, case, precision, mode)
                 rows.append(_row(case, precision, "ceutils", mode, value, note))
             for impl, mode, fn in libs[case.function]:
@@ -454,11 +442,6 @@ def write_csv(rows: list[dict], path: Path = CSV_PATH) -> None:
         w = csv.DictWriter(fh, fieldnames=FIELDS, lineterminator="\n")
         w.writeheader()
         w.writerows(rows)
-
-
-def read_csv(path: Path = CSV_PATH) -> list[dict]:
-    with path.open(newline="", encoding="utf-8") as fh:
-        return list(csv.DictReader(fh))
 
 
 def summary(rows: list[dict]) -> dict:
@@ -511,8 +494,6 @@ def plot(rows: list[dict], path: Path = PNG_PATH) -> None:
 
 
 def main() -> int:
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-    os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
     rows = measure()
     write_csv(rows)
     meta = {
@@ -520,19 +501,20 @@ def main() -> int:
                        "of benchmarks/accuracy.py; see accuracy.csv.",
         "mpmath_dps": DPS,
         "versions": library_versions(),
-        "ceutils_clip_modes": has_clip_modes(),
         "n_cases": {f: sum(c.function == f for c in grid()) for f in FUNCTIONS},
         "n_rows": len(rows),
         "max_rel_error": summary(rows),
     }
     JSON_PATH.write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
     plot(rows)
-    print(f"wrote {len(rows)} rows to {CSV_PATH.relative_to(ROOT)}, "
-          f"{JSON_PATH.relative_to(ROOT)}, {PNG_PATH.relative_to(ROOT)}")
+    print(f"wrote {len(rows)} rows to {CSV_PATH}, {JSON_PATH.name} and {PNG_PATH.name}")
     worst = {k: v for k, v in meta["max_rel_error"].items()
              if k.split(" | ")[1] == "ceutils" and k.endswith("float64")}
     for k, v in worst.items():
         print(f"  {k}: max rel. error {v:.3g}")
+    for precision in PRECISIONS:
+        counts = {k: len(v) for k, v in verdicts(rows, precision).items()}
+        print(f"  ceutils against the best of PyTorch and TensorFlow, {precision}: {counts}")
     return 0
 
 

@@ -14,10 +14,11 @@ the same thread count):
 Reported: the median wall time of ``REPEATS`` runs after one warm-up, the ratio
 of each to PyTorch's, and the peak memory the NumPy path allocates beyond the
 logits and labels (``tracemalloc``, which NumPy reports its buffers to), as a
-multiple of the logits' size. Results: ``benchmarks/results/speed.csv`` and
-``speed.json`` (thread counts, versions, machine).
+multiple of the logits' size. Results, in ceutils' package data (read by
+:mod:`ceutils.results`): ``ceutils/data/speed.csv`` and ``speed.json`` (thread
+counts, versions, machine).
 
-Run from the repository root: ``python benchmarks/speed.py`` (about 2 minutes).
+Run from the repository root: ``python -m benchmarks.speed`` (about 2 minutes).
 """
 
 from __future__ import annotations
@@ -32,19 +33,15 @@ import time
 import tracemalloc
 from pathlib import Path
 
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
+import numpy as np
 
-import numpy as np  # noqa: E402
+import ceutils
+import ceutils.adapters  # sets TensorFlow's logging variables before main() imports it
+from ceutils.provenance import package_version
 
-ROOT = Path(__file__).resolve().parents[1]
-
-import ceutils  # noqa: E402
-from ceutils.provenance import package_version  # noqa: E402
-
-RESULTS = ROOT / "benchmarks" / "results"
-CSV_PATH = RESULTS / "speed.csv"
-JSON_PATH = RESULTS / "speed.json"
+DATA = Path(ceutils.__file__).resolve().parent / "data"
+CSV_PATH = DATA / "speed.csv"
+JSON_PATH = DATA / "speed.json"
 
 CLASSES = (10, 1000, 32000)
 TARGET_BYTES = 128 * 2**20
@@ -53,22 +50,6 @@ THREADS = 1
 SEED = 0
 FIELDS = ("classes", "rows", "logits_MB", "implementation", "median_s", "min_s", "max_s",
           "ratio_to_torch", "extra_memory_MB", "extra_memory_over_logits")
-
-
-def _gradient_function():
-    """ceutils' gradient, or the formula softmax(x) - onehot(y) written out here."""
-    grad = getattr(ceutils, "sparse_softmax_cross_entropy_grad", None)
-    if grad is not None:
-        return grad, "ceutils.sparse_softmax_cross_entropy_grad"
-
-    def grad(x, y):  # mean reduction: (softmax(x) - onehot(y)) / N
-        g = ceutils.softmax(x)
-        idx = y[:, None]
-        np.put_along_axis(g, idx, np.take_along_axis(g, idx, axis=1) - 1, axis=1)
-        g /= x.shape[0]
-        return g
-
-    return grad, "softmax(x) - onehot(y) written in benchmarks/speed.py"
 
 
 def make_data(c: int) -> tuple[np.ndarray, np.ndarray]:
@@ -88,11 +69,10 @@ def main() -> int:
     from threadpoolctl import threadpool_info, threadpool_limits
 
     torch.set_num_threads(THREADS)
-    grad_fn, grad_name = _gradient_function()
 
     def run_ceutils(x, y, _t, _tf):
         loss = ceutils.sparse_softmax_cross_entropy(x, y)
-        g = grad_fn(x, y)
+        g = ceutils.sparse_softmax_cross_entropy_grad(x, y)
         return float(loss), g
 
     def run_torch(_x, _y, t, _tf):
@@ -166,7 +146,6 @@ def main() -> int:
             del x, y, t, tft
             gc.collect()
 
-    RESULTS.mkdir(parents=True, exist_ok=True)
     with CSV_PATH.open("w", newline="", encoding="utf-8") as fh:
         w = csv.DictWriter(fh, fieldnames=FIELDS, lineterminator="\n")
         w.writeheader()
@@ -177,7 +156,6 @@ def main() -> int:
                        "median of repeats after a warm-up; see speed.csv.",
         "repeats": REPEATS,
         "target_logits_MB": TARGET_BYTES / 2**20,
-        "ceutils_gradient": grad_name,
         "threads": {
             "torch.get_num_threads": torch.get_num_threads(),
             "tf_intra_op": tf.config.threading.get_intra_op_parallelism_threads(),
@@ -194,7 +172,7 @@ def main() -> int:
                      "ceutils": ceutils.__version__},
     }
     JSON_PATH.write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
-    print(f"wrote {CSV_PATH.relative_to(ROOT)} and {JSON_PATH.relative_to(ROOT)}")
+    print(f"wrote {CSV_PATH} and {JSON_PATH.name}")
     return 0
 
 

@@ -6,16 +6,16 @@ library function, and returns a NumPy array in the library's own result dtype
 (``dtype`` chooses the precision the library computes in). The libraries are
 imported on first use, so ``import ceutils`` stays fast and light.
 
-:func:`agree` builds a comparison table of several implementations and
-:func:`assert_agree` raises, naming who disagrees and by how much.
+Loading this module sets TensorFlow's logging variables (the only place in the
+book that does): code that imports ``tensorflow`` or ``keras`` itself imports
+``ceutils.adapters`` first. Tables of implementations that must agree are
+:mod:`ceutils.agreement`'s.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
 from functools import cache
-from html import escape
 
 import numpy as np
 
@@ -40,9 +40,7 @@ __all__ = [
     "keras_binary_crossentropy",
     "keras_categorical_crossentropy",
     "keras_sparse_categorical_crossentropy",
-    "Agreement",
-    "agree",
-    "assert_agree",
+    "keras_loss",
 ]
 
 
@@ -93,16 +91,52 @@ def _class_axis_to_torch(logits: np.ndarray) -> np.ndarray:
 
 
 # --------------------------------------------------------------------------- sklearn
-def sklearn_log_loss(y_true, y_pred, **kwargs) -> float:
-    """``sklearn.metrics.log_loss(y_true, y_pred, **kwargs)`` as a float."""
+def sklearn_log_loss(probs, targets, **kwargs) -> np.ndarray:
+    """``sklearn.metrics.log_loss(targets, probs, **kwargs)``.
+
+    Parameters
+    ----------
+    probs : array_like
+        Predicted probabilities: one column per class in sorted label order, or
+        the positive class's probability for two classes.
+    targets : array_like
+        The true labels (integers, class names or a one-hot matrix), scikit-learn's
+        ``y_true``.
+    **kwargs
+        Passed to ``log_loss``: ``labels=``, ``normalize=``, ``sample_weight=``.
+
+    Returns
+    -------
+    numpy.ndarray
+        A float64 scalar: the mean loss, or the sum with ``normalize=False``.
+    """
     from sklearn.metrics import log_loss
 
-    return float(log_loss(y_true, y_pred, **kwargs))
+    return np.asarray(log_loss(targets, probs, **kwargs))
 
 
 # --------------------------------------------------------------------------- torch
 def torch_bce(probs, targets, *, weight=None, reduction="mean", dtype="float64"):
-    """``torch.nn.BCELoss(weight, reduction)(probs, targets)``."""
+    """``torch.nn.BCELoss(weight, reduction)(probs, targets)``.
+
+    Parameters
+    ----------
+    probs : array_like
+        Probabilities of the positive class.
+    targets : array_like, same shape
+        Targets in [0, 1].
+    weight : array_like, optional
+        Per-element weights.
+    reduction : {"none", "mean", "sum"}
+        PyTorch's reduction.
+    dtype : str
+        The precision PyTorch computes in.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``"none"``: one loss per element; ``"mean"``, ``"sum"``: a scalar.
+    """
     torch = _torch()
     w = None if weight is None else _t(weight, dtype)
     loss = torch.nn.BCELoss(weight=w, reduction=reduction)
@@ -111,7 +145,28 @@ def torch_bce(probs, targets, *, weight=None, reduction="mean", dtype="float64")
 
 def torch_bce_with_logits(logits, targets, *, pos_weight=None, weight=None, reduction="mean",
                           dtype="float64"):
-    """``torch.nn.BCEWithLogitsLoss(weight, reduction, pos_weight)(logits, targets)``."""
+    """``torch.nn.BCEWithLogitsLoss(weight, reduction, pos_weight)(logits, targets)``.
+
+    Parameters
+    ----------
+    logits : array_like
+        Logits.
+    targets : array_like, same shape
+        Targets in [0, 1].
+    pos_weight : array_like, optional
+        Weight of the positive term, one per class (last axis).
+    weight : array_like, optional
+        Per-element weights.
+    reduction : {"none", "mean", "sum"}
+        PyTorch's reduction.
+    dtype : str
+        The precision PyTorch computes in.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``"none"``: one loss per element; ``"mean"``, ``"sum"``: a scalar.
+    """
     torch = _torch()
     w = None if weight is None else _t(weight, dtype)
     q = None if pos_weight is None else _t(pos_weight, dtype)
@@ -129,10 +184,30 @@ def _torch_target(target, dtype):
 
 def torch_cross_entropy(logits, target, *, weight=None, ignore_index=-100, label_smoothing=0.0,
                         reduction="mean", dtype="float64"):
-    """``torch.nn.CrossEntropyLoss(...)(logits, target)``.
+    """``torch.nn.CrossEntropyLoss(...)(logits, target)``, the class axis last.
 
-    Integer ``target`` gives class indices, floating ``target`` class
-    probabilities (PyTorch ≥ 1.10). The class axis is the last one, as in ceutils.
+    Parameters
+    ----------
+    logits : array_like, shape ``[..., C]``
+        Logits, the class axis last (moved to PyTorch's axis 1 here).
+    target : array_like
+        Integers: class indices (shape of ``logits`` without the class axis);
+        floats: class probabilities (shape of ``logits``, PyTorch ≥ 1.10).
+    weight : array_like, shape ``[C]``, optional
+        Per-class weights.
+    ignore_index : int
+        Class index whose samples are skipped.
+    label_smoothing : float
+        PyTorch's label smoothing.
+    reduction : {"none", "mean", "sum"}
+        PyTorch's reduction ("mean" divides by the sum of the labels' weights).
+    dtype : str
+        The precision PyTorch computes in.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``"none"``: one loss per sample; ``"mean"``, ``"sum"``: a scalar.
     """
     torch = _torch()
     w = None if weight is None else _t(weight, dtype)
@@ -144,7 +219,28 @@ def torch_cross_entropy(logits, target, *, weight=None, ignore_index=-100, label
 
 def torch_nll_log_softmax(logits, target, *, weight=None, ignore_index=-100, reduction="mean",
                           dtype="float64"):
-    """``nn.NLLLoss(...)(nn.LogSoftmax(dim=class axis)(logits), target)`` (source 001)."""
+    """``nn.NLLLoss(...)(nn.LogSoftmax(dim=class axis)(logits), target)`` (source 001).
+
+    Parameters
+    ----------
+    logits : array_like, shape ``[..., C]``
+        Logits, the class axis last.
+    target : array_like of int
+        Class indices, the shape of ``logits`` without the class axis.
+    weight : array_like, shape ``[C]``, optional
+        Per-class weights.
+    ignore_index : int
+        Class index whose samples are skipped.
+    reduction : {"none", "mean", "sum"}
+        PyTorch's reduction.
+    dtype : str
+        The precision PyTorch computes in.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``"none"``: one loss per sample; ``"mean"``, ``"sum"``: a scalar.
+    """
     torch = _torch()
     w = None if weight is None else _t(weight, dtype)
     x = _t(_class_axis_to_torch(np.asarray(logits, dtype=dtype)), dtype)
@@ -155,13 +251,41 @@ def torch_nll_log_softmax(logits, target, *, weight=None, ignore_index=-100, red
 
 
 def torch_softmax(logits, *, dim=-1, dtype="float64"):
-    """``torch.softmax(logits, dim)``."""
+    """``torch.softmax(logits, dim)``.
+
+    Parameters
+    ----------
+    logits : array_like
+        Logits.
+    dim : int
+        The class axis.
+    dtype : str
+        The precision PyTorch computes in.
+
+    Returns
+    -------
+    numpy.ndarray
+        Probabilities, the shape of ``logits``.
+    """
     torch = _torch()
     return _np(torch.softmax(_t(logits, dtype), dim=dim))
 
 
 def torch_entropy(p, *, dtype="float64"):
-    """``torch.distributions.Categorical(probs=p).entropy()`` (nats)."""
+    """``torch.distributions.Categorical(probs=p).entropy()`` (nats).
+
+    Parameters
+    ----------
+    p : array_like, shape ``[..., C]``
+        Distributions along the last axis.
+    dtype : str
+        The precision PyTorch computes in.
+
+    Returns
+    -------
+    numpy.ndarray
+        One entropy per distribution: the shape of ``p`` without the last axis.
+    """
     torch = _torch()
     return _np(torch.distributions.Categorical(probs=_t(p, dtype)).entropy())
 
@@ -171,7 +295,30 @@ def torch_entropy(p, *, dtype="float64"):
 # sample's own gradient, the convention of ceutils.gradients.
 def torch_cross_entropy_grad(logits, target, *, weight=None, ignore_index=-100,
                              label_smoothing=0.0, reduction="mean", dtype="float64"):
-    """d/d logits of ``torch.nn.CrossEntropyLoss(...)(logits, target)``, by autograd."""
+    """Gradient of ``torch.nn.CrossEntropyLoss(...)(logits, target)`` by autograd.
+
+    Parameters
+    ----------
+    logits : array_like, shape ``[..., C]``
+        Logits, the class axis last.
+    target : array_like
+        Class indices (integers) or class probabilities (floats).
+    weight : array_like, shape ``[C]``, optional
+        Per-class weights.
+    ignore_index : int
+        Class index whose samples are skipped.
+    label_smoothing : float
+        PyTorch's label smoothing.
+    reduction : {"none", "mean", "sum"}
+        The reduction of the loss differentiated ("none": of each sample's own loss).
+    dtype : str
+        The precision PyTorch computes in.
+
+    Returns
+    -------
+    numpy.ndarray
+        The gradient, the shape of ``logits``, for every ``reduction``.
+    """
     torch = _torch()
     w = None if weight is None else _t(weight, dtype)
     loss = torch.nn.CrossEntropyLoss(weight=w, ignore_index=ignore_index,
@@ -184,7 +331,28 @@ def torch_cross_entropy_grad(logits, target, *, weight=None, ignore_index=-100,
 
 def torch_bce_with_logits_grad(logits, targets, *, pos_weight=None, weight=None,
                                reduction="mean", dtype="float64"):
-    """d/d logits of ``torch.nn.BCEWithLogitsLoss(...)(logits, targets)``, by autograd."""
+    """Gradient of ``torch.nn.BCEWithLogitsLoss(...)(logits, targets)`` by autograd.
+
+    Parameters
+    ----------
+    logits : array_like
+        Logits.
+    targets : array_like, same shape
+        Targets in [0, 1].
+    pos_weight : array_like, optional
+        Weight of the positive term, one per class.
+    weight : array_like, optional
+        Per-element weights.
+    reduction : {"none", "mean", "sum"}
+        The reduction of the loss differentiated ("none": of each element's own loss).
+    dtype : str
+        The precision PyTorch computes in.
+
+    Returns
+    -------
+    numpy.ndarray
+        The gradient, the shape of ``logits``, for every ``reduction``.
+    """
     torch = _torch()
     w = None if weight is None else _t(weight, dtype)
     q = None if pos_weight is None else _t(pos_weight, dtype)
@@ -196,7 +364,22 @@ def torch_bce_with_logits_grad(logits, targets, *, pos_weight=None, weight=None,
 
 # --------------------------------------------------------------------------- TensorFlow
 def tf_sigmoid_cross_entropy_with_logits(logits, labels, *, dtype="float64"):
-    """``tf.nn.sigmoid_cross_entropy_with_logits(labels=labels, logits=logits)`` (per element)."""
+    """``tf.nn.sigmoid_cross_entropy_with_logits(labels=labels, logits=logits)``.
+
+    Parameters
+    ----------
+    logits : array_like
+        Logits.
+    labels : array_like, same shape
+        Targets in [0, 1].
+    dtype : str
+        The precision TensorFlow computes in.
+
+    Returns
+    -------
+    numpy.ndarray
+        One loss per element, the shape of ``logits``.
+    """
     tf = _tf()
     return tf.nn.sigmoid_cross_entropy_with_logits(
         labels=tf.constant(labels, dtype=dtype), logits=tf.constant(logits, dtype=dtype)
@@ -204,7 +387,24 @@ def tf_sigmoid_cross_entropy_with_logits(logits, labels, *, dtype="float64"):
 
 
 def tf_weighted_cross_entropy_with_logits(logits, labels, pos_weight, *, dtype="float64"):
-    """``tf.nn.weighted_cross_entropy_with_logits(labels, logits, pos_weight)`` (per element)."""
+    """``tf.nn.weighted_cross_entropy_with_logits(labels, logits, pos_weight)``.
+
+    Parameters
+    ----------
+    logits : array_like
+        Logits.
+    labels : array_like, same shape
+        Targets in [0, 1].
+    pos_weight : array_like
+        Weight of the positive term, broadcast against ``logits``.
+    dtype : str
+        The precision TensorFlow computes in.
+
+    Returns
+    -------
+    numpy.ndarray
+        One loss per element, the shape of ``logits``.
+    """
     tf = _tf()
     return tf.nn.weighted_cross_entropy_with_logits(
         labels=tf.constant(labels, dtype=dtype), logits=tf.constant(logits, dtype=dtype),
@@ -213,7 +413,24 @@ def tf_weighted_cross_entropy_with_logits(logits, labels, pos_weight, *, dtype="
 
 
 def tf_softmax_cross_entropy_with_logits(logits, labels, *, axis=-1, dtype="float64"):
-    """``tf.nn.softmax_cross_entropy_with_logits(labels, logits, axis)`` (per row)."""
+    """``tf.nn.softmax_cross_entropy_with_logits(labels, logits, axis)``.
+
+    Parameters
+    ----------
+    logits : array_like, shape ``[..., C]``
+        Logits.
+    labels : array_like, same shape
+        A distribution per row (TensorFlow's gradient assumes one).
+    axis : int
+        The class axis.
+    dtype : str
+        The precision TensorFlow computes in.
+
+    Returns
+    -------
+    numpy.ndarray
+        One loss per row: the shape of ``logits`` without ``axis``.
+    """
     tf = _tf()
     return tf.nn.softmax_cross_entropy_with_logits(
         labels=tf.constant(labels, dtype=dtype), logits=tf.constant(logits, dtype=dtype),
@@ -222,7 +439,22 @@ def tf_softmax_cross_entropy_with_logits(logits, labels, *, axis=-1, dtype="floa
 
 
 def tf_sparse_softmax_cross_entropy_with_logits(logits, labels, *, dtype="float64"):
-    """``tf.nn.sparse_softmax_cross_entropy_with_logits(labels, logits)`` (per row)."""
+    """``tf.nn.sparse_softmax_cross_entropy_with_logits(labels, logits)``.
+
+    Parameters
+    ----------
+    logits : array_like, shape ``[..., C]``
+        Logits, the class axis last.
+    labels : array_like of int
+        Class indices in ``[0, C)``, the shape of ``logits`` without the last axis.
+    dtype : str
+        The precision TensorFlow computes in.
+
+    Returns
+    -------
+    numpy.ndarray
+        One loss per row, the shape of ``labels``.
+    """
     tf = _tf()
     return tf.nn.sparse_softmax_cross_entropy_with_logits(
         labels=tf.constant(labels, dtype="int64"), logits=tf.constant(logits, dtype=dtype)
@@ -234,6 +466,18 @@ def tf_entropy(p, *, dtype="float64"):
 
     ``softmax(log p) = p`` for a distribution ``p`` with no zeros, so the cross
     entropy of ``p`` with itself is its entropy.
+
+    Parameters
+    ----------
+    p : array_like, shape ``[..., C]``
+        Distributions along the last axis.
+    dtype : str
+        The precision TensorFlow computes in.
+
+    Returns
+    -------
+    numpy.ndarray
+        One entropy per distribution: the shape of ``p`` without the last axis.
     """
     tf = _tf()
     p_t = tf.constant(p, dtype=dtype)
@@ -255,10 +499,29 @@ def _tf_tape_grad(per_sample_loss, logits, reduction, dtype):
 
 
 def tf_softmax_cross_entropy_grad(logits, labels, *, axis=-1, reduction="mean", dtype="float64"):
-    """d/d logits of ``tf.nn.softmax_cross_entropy_with_logits`` (reduced), by ``GradientTape``.
+    """Gradient of ``tf.nn.softmax_cross_entropy_with_logits`` (reduced) by ``GradientTape``.
 
     TensorFlow's registered gradient is ``softmax(logits) - labels``, exact only
     when each label row sums to 1 (as its documentation requires).
+
+    Parameters
+    ----------
+    logits : array_like, shape ``[..., C]``
+        Logits.
+    labels : array_like, same shape
+        A distribution per row.
+    axis : int
+        The class axis.
+    reduction : {"none", "mean", "sum"}
+        How the per-row losses are reduced before differentiating
+        (``tf.reduce_mean`` for "mean", ``tf.reduce_sum`` otherwise).
+    dtype : str
+        The precision TensorFlow computes in.
+
+    Returns
+    -------
+    numpy.ndarray
+        The gradient, the shape of ``logits``, for every ``reduction``.
     """
     tf = _tf()
     y = tf.constant(labels, dtype=dtype)
@@ -269,7 +532,24 @@ def tf_softmax_cross_entropy_grad(logits, labels, *, axis=-1, reduction="mean", 
 
 
 def tf_sparse_softmax_cross_entropy_grad(logits, labels, *, reduction="mean", dtype="float64"):
-    """d/d logits of ``tf.nn.sparse_softmax_cross_entropy_with_logits`` (reduced), by tape."""
+    """Gradient of ``tf.nn.sparse_softmax_cross_entropy_with_logits`` (reduced) by ``GradientTape``.
+
+    Parameters
+    ----------
+    logits : array_like, shape ``[..., C]``
+        Logits, the class axis last.
+    labels : array_like of int
+        Class indices in ``[0, C)``.
+    reduction : {"none", "mean", "sum"}
+        How the per-row losses are reduced before differentiating.
+    dtype : str
+        The precision TensorFlow computes in.
+
+    Returns
+    -------
+    numpy.ndarray
+        The gradient, the shape of ``logits``, for every ``reduction``.
+    """
     tf = _tf()
     y = tf.constant(labels, dtype="int64")
     return _tf_tape_grad(
@@ -280,8 +560,29 @@ def tf_sparse_softmax_cross_entropy_grad(logits, labels, *, reduction="mean", dt
 
 def tf_sigmoid_cross_entropy_grad(logits, labels, *, pos_weight=None, reduction="mean",
                                   dtype="float64"):
-    """d/d logits of ``tf.nn.sigmoid_cross_entropy_with_logits`` (or, with ``pos_weight``,
-    ``tf.nn.weighted_cross_entropy_with_logits``), reduced, by ``GradientTape``."""
+    """Gradient of TensorFlow's sigmoid cross entropy (reduced) by ``GradientTape``.
+
+    ``tf.nn.sigmoid_cross_entropy_with_logits``, or with ``pos_weight``
+    ``tf.nn.weighted_cross_entropy_with_logits``.
+
+    Parameters
+    ----------
+    logits : array_like
+        Logits.
+    labels : array_like, same shape
+        Targets in [0, 1].
+    pos_weight : array_like, optional
+        Weight of the positive term.
+    reduction : {"none", "mean", "sum"}
+        How the per-element losses are reduced before differentiating.
+    dtype : str
+        The precision TensorFlow computes in.
+
+    Returns
+    -------
+    numpy.ndarray
+        The gradient, the shape of ``logits``, for every ``reduction``.
+    """
     tf = _tf()
     z = tf.constant(labels, dtype=dtype)
     if pos_weight is None:
@@ -302,7 +603,26 @@ def _keras_tensor(x, dtype):
 
 def keras_binary_crossentropy(probs, targets, *, from_logits=False, label_smoothing=0.0,
                               dtype="float64"):
-    """``keras.losses.binary_crossentropy(targets, probs, ...)`` (mean over the last axis)."""
+    """``keras.losses.binary_crossentropy(targets, probs, ...)``.
+
+    Parameters
+    ----------
+    probs : array_like
+        Probabilities (or logits with ``from_logits=True``).
+    targets : array_like, same shape
+        Targets in [0, 1].
+    from_logits : bool
+        Whether ``probs`` are logits.
+    label_smoothing : float
+        Keras' label smoothing.
+    dtype : str
+        The precision Keras computes in.
+
+    Returns
+    -------
+    numpy.ndarray
+        The mean over the last axis: the shape of ``probs`` without it.
+    """
     keras = _keras()
     return _np(keras.losses.binary_crossentropy(
         _keras_tensor(targets, dtype), _keras_tensor(probs, dtype),
@@ -312,7 +632,26 @@ def keras_binary_crossentropy(probs, targets, *, from_logits=False, label_smooth
 
 def keras_categorical_crossentropy(probs, targets, *, from_logits=False, label_smoothing=0.0,
                                    dtype="float64"):
-    """``keras.losses.categorical_crossentropy(targets, probs, ...)`` (per row)."""
+    """``keras.losses.categorical_crossentropy(targets, probs, ...)``.
+
+    Parameters
+    ----------
+    probs : array_like, shape ``[..., C]``
+        Probabilities (or logits with ``from_logits=True``).
+    targets : array_like, same shape
+        One-hot labels or a distribution per row.
+    from_logits : bool
+        Whether ``probs`` are logits.
+    label_smoothing : float
+        Keras' label smoothing.
+    dtype : str
+        The precision Keras computes in.
+
+    Returns
+    -------
+    numpy.ndarray
+        One loss per row: the shape of ``probs`` without the last axis.
+    """
     keras = _keras()
     return _np(keras.losses.categorical_crossentropy(
         _keras_tensor(targets, dtype), _keras_tensor(probs, dtype),
@@ -321,7 +660,24 @@ def keras_categorical_crossentropy(probs, targets, *, from_logits=False, label_s
 
 
 def keras_sparse_categorical_crossentropy(probs, labels, *, from_logits=False, dtype="float64"):
-    """``keras.losses.sparse_categorical_crossentropy(labels, probs, ...)`` (per row)."""
+    """``keras.losses.sparse_categorical_crossentropy(labels, probs, ...)``.
+
+    Parameters
+    ----------
+    probs : array_like, shape ``[..., C]``
+        Probabilities (or logits with ``from_logits=True``).
+    labels : array_like of int
+        Class indices, the shape of ``probs`` without the last axis.
+    from_logits : bool
+        Whether ``probs`` are logits.
+    dtype : str
+        The precision Keras computes in.
+
+    Returns
+    -------
+    numpy.ndarray
+        One loss per row, the shape of ``labels``.
+    """
     keras = _keras()
     return _np(keras.losses.sparse_categorical_crossentropy(
         keras.ops.convert_to_tensor(np.asarray(labels, dtype="int64")),
@@ -329,107 +685,28 @@ def keras_sparse_categorical_crossentropy(probs, labels, *, from_logits=False, d
     ))
 
 
-# --------------------------------------------------------------------------- agreement
-def _fmt(v: np.ndarray, digits: int) -> str:
-    if v.ndim == 0:
-        return f"{float(v):.{digits}g}"
-    return np.array2string(v, precision=digits, separator=", ", floatmode="maxprec")
+def keras_loss(probs, targets, *, loss, dtype="float64", **options):
+    """``keras.losses.<loss>(dtype=dtype, **options)(targets, probs)``: a Keras loss class.
 
+    Parameters
+    ----------
+    probs : array_like
+        Probabilities (or logits with ``from_logits=True`` in ``options``).
+    targets : array_like
+        Targets, as the class expects them.
+    loss : str
+        The class, e.g. ``"CategoricalCrossentropy"`` or ``"BinaryCrossentropy"``.
+    dtype : str
+        The precision Keras computes in.
+    **options
+        Passed to the class: ``reduction=``, ``from_logits=``, ``label_smoothing=``.
 
-class Agreement:
-    """A table of implementations of one quantity, and whether they agree.
-
-    ``values`` maps an implementation's name to its result. The first entry is
-    the reference; every other is compared to it with
-    ``|value - reference| <= atol + rtol * |reference|`` elementwise
-    (``numpy.isclose``; infinities agree only with the same infinity).
+    Returns
+    -------
+    numpy.ndarray
+        With the default ``reduction="sum_over_batch_size"``, a scalar (the mean
+        loss); with ``reduction=None``, one loss per sample.
     """
-
-    def __init__(self, values: Mapping[str, object], *, rtol: float = 1e-7, atol: float = 0.0,
-                 digits: int = 10):
-        if len(values) < 2:
-            raise ValueError(f"values must name at least two implementations; got {list(values)}")
-        self.values = {k: np.asarray(v, dtype=np.float64) for k, v in values.items()}
-        self.rtol, self.atol, self.digits = rtol, atol, digits
-        self.reference = next(iter(self.values))
-        ref = self.values[self.reference]
-        self.max_abs_diff: dict[str, float] = {}
-        self.disagree: list[str] = []
-        for name, v in self.values.items():
-            if v.shape != ref.shape:
-                self.max_abs_diff[name] = float("nan")
-                self.disagree.append(name)
-                continue
-            with np.errstate(invalid="ignore"):
-                diff = np.where(v == ref, 0.0, np.abs(v - ref))
-            self.max_abs_diff[name] = float(np.max(diff)) if diff.size else 0.0
-            if not np.all(np.isclose(v, ref, rtol=rtol, atol=atol)):
-                self.disagree.append(name)
-
-    @property
-    def ok(self) -> bool:
-        return not self.disagree
-
-    def check(self) -> Agreement:
-        """Raise ``AssertionError`` naming each implementation that disagrees."""
-        if self.disagree:
-            ref = self.values[self.reference]
-            lines = [
-                f"{name} = {_fmt(self.values[name], 17)} differs from {self.reference} = "
-                f"{_fmt(ref, 17)} by {self.max_abs_diff[name]:.3g} "
-                f"(rtol={self.rtol:g}, atol={self.atol:g})"
-                for name in self.disagree
-            ]
-            raise AssertionError("implementations disagree:\n  " + "\n  ".join(lines))
-        return self
-
-    def _rows(self):
-        for name, v in self.values.items():
-            diff = self.max_abs_diff[name]
-            yield (name, _fmt(v, self.digits),
-                   "reference" if name == self.reference else f"{diff:.2g}",
-                   "✗" if name in self.disagree else "✓")
-
-    def _repr_markdown_(self) -> str:
-        head = "| implementation | value | max abs. difference | agrees |\n|---|---|---|---|\n"
-        return head + "\n".join("| " + " | ".join(r) + " |" for r in self._rows())
-
-    def _repr_html_(self) -> str:
-        head = ("<table><thead><tr><th>implementation</th><th>value</th>"
-                "<th>max abs. difference</th><th>agrees</th></tr></thead><tbody>")
-        body = "".join(
-            "<tr>" + "".join(f"<td>{escape(c)}</td>" for c in r) + "</tr>" for r in self._rows()
-        )
-        tol = f"<caption>rtol = {self.rtol:g}, atol = {self.atol:g}</caption>"
-        return head.replace("<table>", "<table>" + tol) + body + "</tbody></table>"
-
-    def __repr__(self) -> str:
-        return "\n".join("  ".join(r) for r in self._rows())
-
-
-def agree(values: Mapping[str, object], *, rtol: float = 1e-7, atol: float = 0.0,
-          digits: int = 10) -> Agreement:
-    """Compare implementations; see :class:`Agreement`. Does not raise on disagreement.
-
-    Examples
-    --------
-    >>> a = agree({"exact": 0.5, "approx": 0.5 + 1e-12}, rtol=1e-9)
-    >>> a.ok
-    True
-    """
-    return Agreement(values, rtol=rtol, atol=atol, digits=digits)
-
-
-def assert_agree(values: Mapping[str, object], *, rtol: float = 1e-7, atol: float = 0.0,
-                 digits: int = 10) -> Agreement:
-    """Like :func:`agree`, but raise ``AssertionError`` naming who disagrees and by how much.
-
-    Examples
-    --------
-    >>> assert_agree({"a": 1.0, "b": 1.1}, rtol=1e-3)
-    Traceback (most recent call last):
-    ...
-    AssertionError: implementations disagree:
-      b = 1.1000000000000001 differs from a = 1 by 0.1 (rtol=0.001, atol=0)
-    """
-    return Agreement(values, rtol=rtol, atol=atol, digits=digits).check()
+    keras = _keras()
+    instance = getattr(keras.losses, loss)(dtype=dtype, **options)
+    return _np(instance(_keras_tensor(targets, dtype), _keras_tensor(probs, dtype)))

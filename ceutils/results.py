@@ -1,0 +1,189 @@
+"""The committed benchmark results, and who wins where.
+
+``make bench`` (``benchmarks/accuracy.py`` and ``benchmarks/speed.py``) measures
+accuracy against mpmath and speed against PyTorch and TensorFlow and writes the
+results into this package's ``data/`` folder, so that chapter 11 reads them
+wherever ceutils is installed (through :mod:`importlib.resources`, never by a
+path relative to a notebook). :func:`verdicts` is the one definition of "ceutils
+wins, ties or loses at a grid point", shared by chapter 11, the accuracy
+benchmark and the tests of the committed results.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from importlib import resources
+
+import numpy as np
+
+__all__ = [
+    "accuracy_rows",
+    "accuracy_metadata",
+    "accuracy_figure",
+    "speed_rows",
+    "speed_metadata",
+    "underflows",
+    "effective_error",
+    "verdicts",
+]
+
+RIVALS = ("torch", "tensorflow")
+"""The libraries ceutils' accuracy is compared with point by point."""
+
+
+def _text(name: str) -> str:
+    return (resources.files(__package__) / "data" / name).read_text(encoding="utf-8")
+
+
+def _csv(name: str) -> list[dict]:
+    return list(csv.DictReader(io.StringIO(_text(name), newline="")))
+
+
+def accuracy_rows() -> list[dict]:
+    """The rows of ``accuracy.csv``: one per grid point, precision, implementation and mode.
+
+    Returns
+    -------
+    list of dict
+        Every field as the text written: ``function``, ``case``, ``precision``,
+        ``implementation``, ``mode``, ``exact`` (25 significant digits, or
+        ``inf``), ``value``, ``abs_error``, ``rel_error``, ``note``.
+    """
+    return _csv("accuracy.csv")
+
+
+def accuracy_metadata() -> dict:
+    """``accuracy.json``: library versions, mpmath's precision, grid sizes, a summary.
+
+    Returns
+    -------
+    dict
+        The JSON object as written by ``benchmarks/accuracy.py``.
+    """
+    return json.loads(_text("accuracy.json"))
+
+
+def accuracy_figure() -> bytes:
+    """``accuracy.png``: the relative error of every implementation at every grid point.
+
+    Returns
+    -------
+    bytes
+        The PNG file.
+    """
+    return (resources.files(__package__) / "data" / "accuracy.png").read_bytes()
+
+
+def speed_rows() -> list[dict]:
+    """The rows of ``speed.csv``: one per class count and implementation.
+
+    Returns
+    -------
+    list of dict
+        Every field as the text written: ``classes``, ``rows``, ``logits_MB``,
+        ``implementation``, ``median_s``, ``min_s``, ``max_s``,
+        ``ratio_to_torch``, ``extra_memory_MB``, ``extra_memory_over_logits``.
+    """
+    return _csv("speed.csv")
+
+
+def speed_metadata() -> dict:
+    """``speed.json``: repeats, thread counts, machine and versions of the speed run.
+
+    Returns
+    -------
+    dict
+        The JSON object as written by ``benchmarks/speed.py``.
+    """
+    return json.loads(_text("speed.json"))
+
+
+def underflows(row: dict) -> bool:
+    """Whether the exact value underflows the row's precision and the result did too.
+
+    Below the smallest normal number of the precision nothing better is
+    representable, so such a result counts as exact.
+
+    Parameters
+    ----------
+    row : dict
+        A row of :func:`accuracy_rows`.
+
+    Returns
+    -------
+    bool
+        True when ``|exact|`` and the absolute error are both below
+        ``numpy.finfo(precision).tiny``.
+    """
+    exact = float(row["exact"])
+    tiny = float(np.finfo(row["precision"]).tiny)
+    return np.isfinite(exact) and abs(exact) < tiny and float(row["abs_error"]) < tiny
+
+
+def effective_error(row: dict, kind: str = "rel") -> float:
+    """The row's error, 0 where the exact value :func:`underflows`.
+
+    Parameters
+    ----------
+    row : dict
+        A row of :func:`accuracy_rows`.
+    kind : {"rel", "abs"}
+        Relative or absolute error.
+
+    Returns
+    -------
+    float
+        The error as measured, or 0.0 for a result as small as the exact value.
+    """
+    return 0.0 if underflows(row) else float(row[f"{kind}_error"])
+
+
+def _ulp(exact: str, precision: str) -> float:
+    """Spacing of the floats of ``precision`` at the exact value (nan at infinity)."""
+    return float(np.spacing(np.abs(np.asarray(float(exact), dtype=precision))))
+
+
+def verdicts(rows: list[dict], precision: str, mode: str = "exact",
+             rivals: tuple[str, ...] = RIVALS) -> dict[str, list[tuple]]:
+    """Where ceutils is more accurate than the best rival, as accurate, or less.
+
+    At each grid point where ceutils and at least one of ``rivals`` computed the
+    quantity, ceutils' absolute error is compared with the smallest of the
+    rivals' (:func:`effective_error`). Within one unit in the last place (ulp)
+    of the exact value it is a tie: at that distance the comparison measures
+    the luck of a final rounding, not the formula.
+
+    Parameters
+    ----------
+    rows : list of dict
+        Rows of :func:`accuracy_rows`.
+    precision : {"float64", "float32"}
+        The precision compared.
+    mode : str
+        ``"exact"``, or a library convention such as ``"keras-epsilon"``.
+    rivals : tuple of str
+        The implementations ceutils is compared with.
+
+    Returns
+    -------
+    dict
+        ``{"win": [...], "tie": [...], "lose": [...]}``; each entry is
+        ``((function, case), ceutils_error, best_rival_error)``.
+    """
+    points: dict[tuple, dict] = {}
+    for r in rows:
+        if r["precision"] == precision and r["mode"] == mode:
+            points.setdefault((r["function"], r["case"]), {})[r["implementation"]] = r
+    out: dict[str, list[tuple]] = {"win": [], "tie": [], "lose": []}
+    for key, impls in points.items():
+        found = [impls[k] for k in rivals if k in impls]
+        if not found or "ceutils" not in impls:
+            continue
+        ours = effective_error(impls["ceutils"], "abs")
+        best = min(effective_error(r, "abs") for r in found)
+        ulp = _ulp(impls["ceutils"]["exact"], precision)
+        verdict = "win" if ours + ulp < best else "lose" if ours > best + ulp else "tie"
+        out[verdict].append((key, ours, best))
+    return out
