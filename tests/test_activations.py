@@ -7,8 +7,7 @@ from tolerances import rtol_for
 import ceutils
 from ceutils import adapters
 
-RNG = np.random.default_rng(7)
-X = RNG.normal(scale=5.0, size=(6, 4))
+X = np.random.default_rng(7).normal(scale=5.0, size=(6, 4))
 EXTREME = np.array([[1e4, 0.0, -1e4], [-1e4, -1e4, -1e4], [1e4, 1e4 - 1.0, 0.0]])
 
 

@@ -71,7 +71,7 @@ def test_bad_input_raises_value_error_naming_the_argument(call, match):
 
 
 def test_agreement_needs_two_implementations():
-    from ceutils.adapters import agree
+    from ceutils.agreement import agree
 
     with pytest.raises(ValueError, match="values must name at least two implementations"):
         agree({"only": 1.0})

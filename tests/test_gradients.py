@@ -4,13 +4,9 @@ Reference values are computed independently of the closed forms: PyTorch 2.13
 autograd and TensorFlow 2.21 ``GradientTape`` (through ``ceutils.adapters``), and
 central differences of the forward losses of ``ceutils.losses``.
 
-Tolerances (maximum absolute error of a gradient entry):
-
-* against autograd / GradientTape in float64: ``ATOL64 = 1e-12``;
-* against PyTorch in float32: ``ATOL32 = 1e-6``;
-* against central differences with the default step, moderate inputs:
-  ``ATOL_FD = 1e-8``; logits of size 1e4 with step ``h = 1e-3``: ``ATOL_FD_EXTREME = 1e-7``
-  (the rounding error of the loss, ~eps * 2e4, divided by 2h).
+Tolerances (maximum absolute error of a gradient entry) are those of
+``tests/tolerances.py``: ``ATOL_GRAD`` against autograd and ``GradientTape``,
+``ATOL_FD`` and ``ATOL_FD_EXTREME`` against central differences.
 """
 
 from __future__ import annotations
@@ -22,22 +18,26 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
+from tolerances import ATOL_FD, ATOL_FD_EXTREME, ATOL_GRAD
 
 import ceutils as ce
 from ceutils import adapters as ad
 
-ATOL64 = 1e-12
-ATOL32 = 1e-6
-ATOL_FD = 1e-8
-ATOL_FD_EXTREME = 1e-7
+ATOL64 = ATOL_GRAD["float64"]
+ATOL32 = ATOL_GRAD["float32"]
 REDUCTIONS = ("none", "mean", "sum")
 
-RNG = np.random.default_rng(20260101)
-LOGITS = RNG.normal(scale=3.0, size=(5, 4))
-SOFT_TARGETS = ce.softmax(RNG.normal(size=(5, 4)))
+
+def _fixed_inputs():
+    rng = np.random.default_rng(20260101)
+    logits = rng.normal(scale=3.0, size=(5, 4))
+    soft = ce.softmax(rng.normal(size=(5, 4)))
+    return logits, soft, rng.uniform(size=(5, 4))
+
+
+LOGITS, SOFT_TARGETS, BIN_TARGETS = _fixed_inputs()
 LABELS = np.array([0, 3, 1, 2, 3])
 CLASS_WEIGHT = np.array([0.5, 2.0, 1.0, 1.5])
-BIN_TARGETS = RNG.uniform(size=(5, 4))
 POS_WEIGHT = np.array([1.0, 3.0, 0.5, 2.0])
 EXTREME = np.array([
     [1e4, -1e4, 0.0],
@@ -97,9 +97,9 @@ def test_softmax_ce_grad_extreme_logits():
     np.testing.assert_array_equal(g[3], [0.0, 0.0, 0.0])
 
 
-def test_softmax_ce_grad_other_axis():
-    x = RNG.normal(size=(2, 3, 4))
-    y = ce.softmax(RNG.normal(size=(2, 3, 4)), axis=1)
+def test_softmax_ce_grad_other_axis(rng):
+    x = rng.normal(size=(2, 3, 4))
+    y = ce.softmax(rng.normal(size=(2, 3, 4)), axis=1)
     g = ce.softmax_cross_entropy_grad(x, y, axis=1)
     g_last = ce.softmax_cross_entropy_grad(np.moveaxis(x, 1, -1), np.moveaxis(y, 1, -1))
     np.testing.assert_allclose(np.moveaxis(g, 1, -1), g_last, rtol=0, atol=ATOL64)
@@ -167,9 +167,9 @@ def test_sparse_grad_float32_and_extreme():
     np.testing.assert_allclose(g, fd, rtol=0, atol=ATOL_FD_EXTREME)
 
 
-def test_sparse_grad_class_axis_not_last():
-    x = RNG.normal(size=(2, 4, 3))  # class axis 1
-    labels = RNG.integers(0, 4, size=(2, 3))
+def test_sparse_grad_class_axis_not_last(rng):
+    x = rng.normal(size=(2, 4, 3))  # class axis 1
+    labels = rng.integers(0, 4, size=(2, 3))
     g = ce.sparse_softmax_cross_entropy_grad(x, labels, axis=1)
     t = ad.torch_cross_entropy_grad(np.moveaxis(x, 1, -1), labels)
     np.testing.assert_allclose(np.moveaxis(g, 1, -1), t, rtol=0, atol=ATOL64)
@@ -193,8 +193,8 @@ def test_bce_logits_grad_float64(reduction, pos_weight):
     np.testing.assert_allclose(g, fd, rtol=0, atol=ATOL_FD)
 
 
-def test_bce_logits_grad_weight_and_float32():
-    w = RNG.uniform(size=(5, 4))
+def test_bce_logits_grad_weight_and_float32(rng):
+    w = rng.uniform(size=(5, 4))
     g = ce.binary_cross_entropy_with_logits_grad(LOGITS, BIN_TARGETS, weight=w,
                                                  pos_weight=POS_WEIGHT)
     t = ad.torch_bce_with_logits_grad(LOGITS, BIN_TARGETS, weight=w, pos_weight=POS_WEIGHT)
@@ -206,12 +206,12 @@ def test_bce_logits_grad_weight_and_float32():
     np.testing.assert_allclose(g32, t32, rtol=0, atol=ATOL32)
 
 
-def test_bce_logits_grad_broadcast_weight_sums_back():
+def test_bce_logits_grad_broadcast_weight_sums_back(rng):
     """A weight of shape (3, 4) broadcasts logits (1, 4) to a (3, 4) loss, as the forward
     loss allows (PyTorch's BCEWithLogitsLoss refuses it); the reference is the exact
     gradient of the expanded loss summed over the copies, and central differences."""
     x, z = LOGITS[:1], BIN_TARGETS[:1]
-    w = RNG.uniform(size=(3, 4))
+    w = rng.uniform(size=(3, 4))
     g = ce.binary_cross_entropy_with_logits_grad(x, z, weight=w)
     assert g.shape == x.shape
     expanded = ad.torch_bce_with_logits_grad(np.repeat(x, 3, 0), np.repeat(z, 3, 0), weight=w)

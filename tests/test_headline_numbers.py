@@ -19,18 +19,20 @@ from scipy import stats
 
 import ceutils
 from ceutils import adapters as A
+from ceutils.agreement import assert_agree
 from ceutils.examples import BANK, COMPUTER_BOOT, TF_SOFTMAX_12, TF_SPARSE_12
 
 
 def test_0804_is_the_rounded_hand_computation_and_0_8018_the_exact_entropy():
     p = np.array(COMPUTER_BOOT["p"])
-    rounded_information = np.round(-np.log(p), 2)  # the source's 0.36, 1.61, 2.30
-    np.testing.assert_array_equal(rounded_information, COMPUTER_BOOT.printed["information"])
-    from_rounded = float(np.dot(p, rounded_information))
-    assert round(from_rounded, 3) == 0.804 == COMPUTER_BOOT.printed["entropy"]
+    # the source's 0.36, 1.61, 2.30: -log p rounded to two decimals
+    COMPUTER_BOOT.assert_printed("information", -np.log(p), decimals=2)
+    from_rounded = float(np.dot(p, COMPUTER_BOOT.printed["information"]))
+    assert COMPUTER_BOOT.printed["entropy"] == 0.804
+    COMPUTER_BOOT.assert_printed("entropy", from_rounded)
 
     exact = -sum(pi * math.log(pi) for pi in COMPUTER_BOOT["p"])
-    A.assert_agree(
+    assert_agree(
         {
             "closed form (math.log)": exact,
             "ceutils": ceutils.entropy(p),
@@ -49,11 +51,11 @@ def test_0804_is_the_rounded_hand_computation_and_0_8018_the_exact_entropy():
 def test_0_2899_bank_example():
     y, p = np.array(BANK["y"], float), np.array(BANK["p"])
     exact = -(math.log(0.7) + math.log(0.8)) / 2
-    agreement = A.assert_agree(
+    agreement = assert_agree(
         {
             "closed form": exact,
             "ceutils": ceutils.binary_cross_entropy(p, y),
-            "sklearn log_loss": A.sklearn_log_loss(y, p),
+            "sklearn log_loss": A.sklearn_log_loss(p, y),
             "torch BCELoss": A.torch_bce(p, y),
             "keras binary_crossentropy": A.keras_binary_crossentropy(p, y),
         },
@@ -61,7 +63,7 @@ def test_0_2899_bank_example():
     )
     assert round(exact, 4) == 0.2899
     assert agreement.ok
-    assert A.sklearn_log_loss(y, p) == pytest.approx(BANK.printed["sklearn"], rel=1e-15)
+    assert A.sklearn_log_loss(p, y) == pytest.approx(BANK.printed["sklearn"], rel=1e-15)
 
 
 def test_1_9398_softmax_cross_entropy_with_labels_1_2():
@@ -72,7 +74,7 @@ def test_1_9398_softmax_cross_entropy_with_labels_1_2():
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)  # [1, 2] is not a distribution
         ours = ceutils.softmax_cross_entropy(logits, labels)
-    A.assert_agree(
+    assert_agree(
         {
             "closed form": exact,
             "ceutils": ours,
@@ -93,14 +95,14 @@ def test_0_3133_sparse_softmax_cross_entropy():
     label, logits = TF_SPARSE_12["label"], np.array(TF_SPARSE_12["logits"])
     exact = -math.log(math.exp(2.0) / (math.exp(1.0) + math.exp(2.0)))
     softmax_output = np.exp(logits) / np.exp(logits).sum()
-    A.assert_agree(
+    assert_agree(
         {
             "closed form": exact,
             "ceutils": ceutils.sparse_softmax_cross_entropy(logits, label),
             "tf sparse_softmax_cross_entropy_with_logits":
                 A.tf_sparse_softmax_cross_entropy_with_logits(logits, label),
             "torch F.cross_entropy": A.torch_cross_entropy(logits, np.int64(label)),
-            "sklearn log_loss on softmax": A.sklearn_log_loss([label], [softmax_output],
+            "sklearn log_loss on softmax": A.sklearn_log_loss([softmax_output], [label],
                                                               labels=[0, 1]),
         },
         rtol=1e-13,

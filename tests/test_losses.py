@@ -8,15 +8,18 @@ from tolerances import rtol_for
 import ceutils
 from ceutils import adapters as A
 
-RNG = np.random.default_rng(11)
 N, C = 8, 5
-LOGITS = RNG.normal(scale=3.0, size=(N, C))
-PROBS = RNG.uniform(0.01, 0.99, size=(N, C))
-BINARY = (RNG.uniform(size=(N, C)) < 0.5).astype(float)
-SOFT = RNG.uniform(size=(N, C))
-LABELS = RNG.integers(0, C, size=N)
-DIST = RNG.dirichlet(np.ones(C), size=N)
-WEIGHT = RNG.uniform(0.2, 3.0, size=C)
+
+
+def _fixed_inputs():
+    rng = np.random.default_rng(11)
+    return (rng.normal(scale=3.0, size=(N, C)), rng.uniform(0.01, 0.99, size=(N, C)),
+            (rng.uniform(size=(N, C)) < 0.5).astype(float), rng.uniform(size=(N, C)),
+            rng.integers(0, C, size=N), rng.dirichlet(np.ones(C), size=N),
+            rng.uniform(0.2, 3.0, size=C))
+
+
+LOGITS, PROBS, BINARY, SOFT, LABELS, DIST, WEIGHT = _fixed_inputs()
 
 
 @pytest.mark.parametrize("reduction", ["none", "mean", "sum"])
@@ -29,8 +32,8 @@ def test_bce_matches_torch(dtype, reduction):
         np.testing.assert_allclose(got, ref, rtol=rtol_for(dtype))
 
 
-def test_bce_weight_matches_torch():
-    w = RNG.uniform(size=(N, C))
+def test_bce_weight_matches_torch(rng):
+    w = rng.uniform(size=(N, C))
     got = ceutils.binary_cross_entropy(PROBS, BINARY, weight=w)
     np.testing.assert_allclose(got, A.torch_bce(PROBS, BINARY, weight=w), rtol=1e-12)
 
@@ -64,9 +67,9 @@ def test_bce_with_logits_matches_torch_and_tf(dtype, reduction):
         np.testing.assert_allclose(got, tf_ref, rtol=rtol_for(dtype))
 
 
-def test_bce_with_logits_pos_weight_matches_torch_and_tf(dtype):
+def test_bce_with_logits_pos_weight_matches_torch_and_tf(dtype, rng):
     name = np.dtype(dtype).name
-    q = RNG.uniform(0.1, 5.0, size=C)
+    q = rng.uniform(0.1, 5.0, size=C)
     got = ceutils.binary_cross_entropy_with_logits(
         LOGITS.astype(dtype), BINARY.astype(dtype), pos_weight=q.astype(dtype), reduction="none"
     )
@@ -156,9 +159,9 @@ def test_sparse_ce_mean_divides_by_sum_of_weights():
     np.testing.assert_allclose(mean, per_sample.sum() / WEIGHT[LABELS].sum(), rtol=1e-14)
 
 
-def test_sparse_ce_custom_ignore_index_and_higher_rank():
-    x = RNG.normal(size=(2, 3, C))
-    y = RNG.integers(0, C, size=(2, 3))
+def test_sparse_ce_custom_ignore_index_and_higher_rank(rng):
+    x = rng.normal(size=(2, 3, C))
+    y = rng.integers(0, C, size=(2, 3))
     y[0, 0] = 7
     got = ceutils.sparse_softmax_cross_entropy(x, y, ignore_index=7, reduction="none")
     ref = A.torch_cross_entropy(x, y, ignore_index=7, reduction="none")

@@ -125,7 +125,7 @@ FIRST_CHAPTER = next((d for d in DOCNAMES if d.startswith("chapters/")), None)
 
 # --------------------------------------------------------------------------- fixtures
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format, *args):  # noqa: A002 (the base class's name)
+    def log_message(self, format, *args):  # the base class's parameter names
         pass
 
 
