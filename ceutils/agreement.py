@@ -13,7 +13,7 @@ from collections.abc import Mapping
 
 import numpy as np
 
-from .display import HTML, html_table
+from .display import HTML, breakable, html_table
 
 __all__ = ["Agreement", "agree", "assert_agree"]
 
@@ -112,7 +112,8 @@ class Agreement:
         return head + "\n".join("| " + " | ".join(r) + " |" for r in self._rows())
 
     def _repr_html_(self) -> HTML:
-        return html_table(self._HEADER, self._rows(), numeric=(1, 2), classes=("ce-agreement",),
+        rows = ((breakable(name), *rest) for name, *rest in self._rows())
+        return html_table(self._HEADER, rows, numeric=(1, 2), classes=("ce-agreement",),
                           caption=f"rtol = {self.rtol:g}, atol = {self.atol:g}")
 
     def __repr__(self) -> str:

@@ -15,7 +15,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from html import escape
 from numbers import Real
 
-__all__ = ["HTML", "html_table", "code", "print_warnings", "show_warnings"]
+__all__ = ["HTML", "html_table", "breakable", "code", "print_warnings", "show_warnings"]
 
 _NUMBER = re.compile(r"[-+\u2212]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?|[-+]?(inf|nan)")
 
@@ -27,8 +27,31 @@ class HTML(str):
         return str(self)
 
 
+def breakable(text: str) -> HTML:
+    """``text``, escaped, with a line-break opportunity after every ``.``, ``_`` and ``(``.
+
+    Parameters
+    ----------
+    text : str
+        Text holding long identifiers, such as
+        ``"keras.losses.sparse_categorical_crossentropy(from_logits=True)"``.
+
+    Returns
+    -------
+    HTML
+        The text with ``<wbr>`` after those characters, so that a narrow table
+        column wraps it instead of overflowing.
+
+    Examples
+    --------
+    >>> str(breakable("a.b_c(d)"))
+    'a.<wbr>b_<wbr>c(<wbr>d)'
+    """
+    return HTML(re.sub(r"([._(])", r"\1<wbr>", escape(text)))
+
+
 def code(text: str) -> HTML:
-    """``text`` as inline code that may wrap after a dot or an underscore.
+    """``text`` as inline code that may wrap after a dot, an underscore or a parenthesis.
 
     Parameters
     ----------
@@ -38,15 +61,14 @@ def code(text: str) -> HTML:
     Returns
     -------
     HTML
-        ``<code>`` markup with a line-break opportunity (``<wbr>``) after every
-        ``.`` and ``_``, so that long names fit a narrow column.
+        ``<code>`` markup around :func:`breakable` text.
 
     Examples
     --------
     >>> str(code("a.b_c"))
     '<code>a.<wbr>b_<wbr>c</code>'
     """
-    return HTML("<code>" + re.sub(r"([._])", r"\1<wbr>", escape(text)) + "</code>")
+    return HTML(f"<code>{breakable(text)}</code>")
 
 
 def _is_number(cell) -> bool:
