@@ -45,7 +45,7 @@ install: $(STAMP) $(NODE_STAMP)
 book: $(STAMP) $(NODE_STAMP)
 	@# Execute changed notebooks two at a time into the build's execution cache;
 	@# the build then only renders (and executes nothing an unchanged rebuild).
-	$(BIN)/python tools/execute_notebooks.py --jobs 2
+	$(BIN)/python -m tools.execute_notebooks --jobs 2
 	$(BIN)/jupyter-book build -W -n --keep-going .
 	@test -f $(HTML)/index.html || { echo "error: $(HTML)/index.html was not produced" >&2; exit 1; }
 	@echo "Book built: $(CURDIR)/$(HTML)/index.html"

@@ -14,7 +14,7 @@ A copy whose code cells equal the notebook's is moved into the cache instead of
 executing the notebook again; copies are used once and then deleted, so they
 never outlive the test run that made them.
 
-Usage: python tools/execute_notebooks.py [--jobs N]
+Usage (from the book's root): python -m tools.execute_notebooks [--jobs N]
 """
 
 from __future__ import annotations
@@ -31,31 +31,11 @@ from jupyter_cache import get_cache
 from jupyter_cache.base import CacheBundleIn
 from jupyter_cache.executors.utils import single_nb_execution
 
+from tools import toc
+
 ROOT = Path(__file__).resolve().parents[1]
 CACHE = ROOT / "_build" / ".jupyter_cache"
 EXECUTED = ROOT / "_build" / "executed"
-
-
-def toc_notebooks() -> list[Path]:
-    """The .ipynb files listed in _toc.yml, in order."""
-    toc = yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf-8"))
-    found: list[Path] = []
-
-    def walk(node):
-        if isinstance(node, dict):
-            if "file" in node or "root" in node:
-                stem = node.get("file", node.get("root"))
-                path = ROOT / f"{stem}.ipynb"
-                if path.is_file():
-                    found.append(path)
-            for value in node.values():
-                walk(value)
-        elif isinstance(node, list):
-            for item in node:
-                walk(item)
-
-    walk(toc)
-    return found
 
 
 def _take_executed_copy(path: Path):
@@ -106,7 +86,7 @@ def main() -> int:
     cache = get_cache(str(CACHE))
     todo = []
     reused = 0
-    for path in toc_notebooks():
+    for path in toc.notebooks(ROOT):
         executed = _take_executed_copy(path)
         if executed is not None:
             _store(cache, path, executed, 0.0)
