@@ -8,6 +8,11 @@ the build then finds it. A notebook already in the cache is skipped, so an
 unchanged rebuild executes nothing. A notebook that fails is reported and makes
 the script exit non-zero; the build would fail on it anyway.
 
+A cache filled under other dependencies (tools/dependencies.py: the ceutils
+package, the installed libraries, the files notebooks read) is emptied first,
+so every notebook is executed again. Every record is stored with jupyter-cache's
+validity check on, as a validated nbformat document.
+
 Under ``make test`` the notebooks have just been executed by nbmake, which
 leaves each executed copy in ``_build/executed/`` (see the root conftest.py).
 A copy whose code cells equal the notebook's is moved into the cache instead of
@@ -31,10 +36,10 @@ from jupyter_cache import get_cache
 from jupyter_cache.base import CacheBundleIn
 from jupyter_cache.executors.utils import single_nb_execution
 
-from tools import toc
+from tools import dependencies, toc
 
 ROOT = Path(__file__).resolve().parents[1]
-CACHE = ROOT / "_build" / ".jupyter_cache"
+CACHE = ROOT / dependencies.CACHE
 EXECUTED = ROOT / "_build" / "executed"
 
 
@@ -61,10 +66,11 @@ def _take_executed_copy(path: Path):
 
 
 def _store(cache, path: Path, nb, seconds: float) -> None:
+    nbformat.validate(nb)
     record = cache.add_nb_to_project(str(path))
     cache.cache_notebook_bundle(
         CacheBundleIn(nb, record.uri, data={"execution_seconds": seconds}),
-        check_validity=False, overwrite=True,
+        check_validity=True, overwrite=True,
     )
 
 
@@ -83,6 +89,10 @@ def main() -> int:
     config = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
     timeout = int(config.get("execute", {}).get("timeout", 300))
 
+    current = dependencies.fingerprint(ROOT)
+    if dependencies.refresh_cache(CACHE, current):
+        print("execute_notebooks: the dependencies changed (or no cache yet): "
+              "every notebook is executed", flush=True)
     cache = get_cache(str(CACHE))
     todo = []
     reused = 0
@@ -111,6 +121,10 @@ def main() -> int:
                 continue
             _store(cache, Path(path), nb, seconds)
             print(f"  {rel}: {seconds:.1f} s", flush=True)
+    if dependencies.fingerprint(ROOT) != current:
+        dependencies.forget_fingerprint(CACHE)
+        print("execute_notebooks: the dependencies changed while notebooks ran; "
+              "the next build executes every notebook again", flush=True)
     print(f"execute_notebooks: done in {time.perf_counter() - start:.1f} s", flush=True)
     return 1 if failures else 0
 
