@@ -6,7 +6,8 @@ imports, the libraries installed, and the files it reads. :func:`fingerprint`
 hashes all of these; the fingerprint a cache was filled under is stored in the
 cache directory, and :func:`refresh_cache` empties a cache whose fingerprint
 differs from the current one, so that the next build executes every notebook
-again.
+again. Copies of notebooks executed by the tests carry the fingerprint they were
+executed under too (:mod:`tools.handover`).
 
 Add to :data:`DEPENDENCIES` any file or directory a notebook starts to read.
 """
