@@ -32,6 +32,8 @@ from urllib.parse import urlsplit
 import pytest
 import yaml
 
+from tools import toc
+
 pytestmark = pytest.mark.site
 
 REPO = Path(__file__).resolve().parent.parent
@@ -92,25 +94,12 @@ def _chromium() -> str | None:
 
 
 # --------------------------------------------------------------------------- the toc
-def _toc_entries(node):
-    for key in ("parts", "chapters", "sections"):
-        for entry in node.get(key, []) or []:
-            if "file" in entry:
-                yield str(entry["file"])
-            yield from _toc_entries(entry)
-
-
 def toc_docnames() -> list[str]:
-    toc_path = SITE_ROOT / "_toc.yml"
-    if not toc_path.is_file():
-        toc_path = REPO / "_toc.yml"
-    toc = yaml.safe_load(toc_path.read_text(encoding="utf-8"))
-    names = [str(toc["root"]), *_toc_entries(toc)]
-    return [n.removesuffix(".ipynb").removesuffix(".md") for n in names]
+    return toc.docnames(SITE_ROOT if (SITE_ROOT / "_toc.yml").is_file() else REPO)
 
 
 def _source_suffix(docname: str) -> str | None:
-    for suffix in (".ipynb", ".md"):
+    for suffix in toc.SOURCE_SUFFIXES:
         if (SITE_ROOT / f"{docname}{suffix}").is_file():
             return suffix
     return None
