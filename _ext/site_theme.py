@@ -31,7 +31,7 @@ from __future__ import annotations
 import json
 import re
 import shutil
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 import yaml
@@ -46,7 +46,7 @@ TEMPLATES = HERE / "site_templates"
 BOOK_PDF = "cross-entropy-executable.pdf"
 
 
-@lru_cache(maxsize=None)
+@cache
 def book_release(root: Path = BOOK_ROOT) -> dict[str, str]:
     """The book's version, release date, authors and abstract, as CITATION.cff gives them."""
     cff = yaml.safe_load((root / "CITATION.cff").read_text(encoding="utf-8"))
@@ -106,10 +106,11 @@ def _is_numeric(text: str) -> bool:
 
 def mark_numeric_cells(html: str) -> str:
     """Give each class-less ``<td>`` that holds only numbers the ``ce-num`` class."""
-    return _PLAIN_CELL.sub(
-        lambda m: f'<td class="ce-num">{m.group(1)}</td>' if _is_numeric(m.group(1)) else m.group(0),
-        html,
-    )
+    def mark(match: re.Match) -> str:
+        text = match.group(1)
+        return f'<td class="ce-num">{text}</td>' if _is_numeric(text) else match.group(0)
+
+    return _PLAIN_CELL.sub(mark, html)
 
 
 def _relabel_download_menu(context) -> None:
