@@ -18,10 +18,11 @@ export TF_CPP_MIN_LOG_LEVEL := 3
 export TF_ENABLE_ONEDNN_OPTS := 0
 export PYTHONHASHSEED := 0
 
-.PHONY: help book test bench install clean
+.PHONY: help book pdf test bench install clean
 
 help:
 	@echo "make book   build the website into $(HTML) (creates $(VENV) first)"
+	@echo "make pdf    build the website and the whole book as one PDF, $(PDF)"
 	@echo "make test   check notebooks, run unit tests and every notebook, build, check the site"
 	@echo "make bench  re-measure accuracy and speed into benchmarks/results (not part of test)"
 	@echo "make clean  remove _build (keeps $(VENV))"
@@ -48,7 +49,21 @@ book: $(STAMP) $(NODE_STAMP)
 	$(BIN)/python tools/execute_notebooks.py --jobs 2
 	$(BIN)/jupyter-book build -W -n --keep-going .
 	@test -f $(HTML)/index.html || { echo "error: $(HTML)/index.html was not produced" >&2; exit 1; }
+	$(MAKE) --no-print-directory $(PDF)
+	@cp -p $(PDF) $(HTML)/
 	@echo "Book built: $(CURDIR)/$(HTML)/index.html"
+
+# The whole book as one PDF, offered for download by the website: Jupyter Book's
+# single-page build printed by Debian's Chromium (tools/book_pdf.py). Rebuilt
+# only when a page, stylesheet or figure of the website changed.
+PDF := _build/pdf/cross-entropy-executable.pdf
+PDF_INPUTS = $(shell find $(HTML) -type f \( -name '*.html' -o -name '*.css' -o -name '*.png' \) 2>/dev/null)
+
+pdf: book
+
+$(PDF): $(PDF_INPUTS) tools/book_pdf.py
+	$(BIN)/jupyter-book build -W -n --keep-going --builder singlehtml .
+	$(BIN)/python tools/book_pdf.py --html _build/singlehtml --out $@
 
 NOTEBOOKS := $(shell find chapters reference -name '*.ipynb' -not -path '*/.ipynb_checkpoints/*' 2>/dev/null | sort)
 
