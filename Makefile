@@ -55,11 +55,22 @@ book: $(STAMP) $(NODE_STAMP)
 
 # The whole book as one PDF, offered for download by the website: Jupyter Book's
 # single-page build printed by Debian's Chromium (tools/book_pdf.py). Rebuilt
-# only when a page, stylesheet or figure of the website changed.
+# only when the content of a page, stylesheet or figure of the website changed
+# (a checksum, since Sphinx rewrites some files unchanged on every build).
 PDF := _build/pdf/cross-entropy-executable.pdf
-PDF_INPUTS = $(shell find $(HTML) -type f \( -name '*.html' -o -name '*.css' -o -name '*.png' \) 2>/dev/null)
+PDF_INPUTS := _build/pdf/.inputs.sha1
 
 pdf: book
+
+# Always checked; its date changes only when the checksum does.
+$(PDF_INPUTS): FORCE
+	@mkdir -p $(dir $@)
+	@find $(HTML) -type f \( -name '*.html' -o -name '*.css' -o -name '*.png' \) -print0 \
+	  | sort -z | xargs -0 sha1sum | sha1sum > $@.new
+	@if cmp -s $@.new $@; then rm $@.new; else mv $@.new $@; fi
+
+.PHONY: FORCE
+FORCE:
 
 $(PDF): $(PDF_INPUTS) tools/book_pdf.py
 	$(BIN)/jupyter-book build -W -n --keep-going --builder singlehtml .
