@@ -29,6 +29,7 @@ import re
 from pathlib import Path
 
 from docutils import nodes
+from sphinx import addnodes
 from sphinx.application import Sphinx
 from sphinx.search.en import SearchEnglish
 
@@ -233,12 +234,17 @@ def tex_to_text(tex: str) -> str:
 _SKIP_TEXT = (nodes.comment, nodes.system_message, nodes.substitution_definition)
 
 
+def _is_citation(node: nodes.Node) -> bool:
+    """A citation not yet resolved: its text is the BibTeX key, not what the reader sees."""
+    return isinstance(node, addnodes.pending_xref) and node.get("refdomain") == "cite"
+
+
 def page_text(doctree: nodes.Node) -> str:
     """The text of a page for snippets: prose, code and outputs, math as plain symbols."""
     parts: list[str] = []
 
     def visit(node: nodes.Node) -> None:
-        if isinstance(node, _SKIP_TEXT):
+        if isinstance(node, _SKIP_TEXT) or _is_citation(node):
             return
         if isinstance(node, nodes.raw):
             if "html" in node.get("format", "").split():  # notebook HTML output, e.g. a table
