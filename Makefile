@@ -17,10 +17,11 @@ HTML := _build/html
 # that imports TensorFlow imports first.
 export PYTHONHASHSEED := 0
 
-.PHONY: help book test bench install clean
+.PHONY: help book pdf test bench install clean
 
 help:
 	@echo "make book   build the website into $(HTML) (creates $(VENV) first)"
+	@echo "make pdf    build the website and the whole book as one PDF, $(PDF)"
 	@echo "make test   check notebooks, run unit tests and every notebook, build, check the site"
 	@echo "make bench  re-measure accuracy and speed into ceutils/data (not part of test)"
 	@echo "make clean  remove _build and $(EXECUTED) (keeps $(VENV))"
@@ -49,6 +50,8 @@ define render_book
 $(BIN)/python -m tools.execute_notebooks --jobs 2
 $(BIN)/jupyter-book build -W -n --keep-going .
 @test -f $(HTML)/index.html || { echo "error: $(HTML)/index.html was not produced" >&2; exit 1; }
+$(MAKE) --no-print-directory $(PDF)
+@cp -p $(PDF) $(HTML)/
 @echo "Book built: $(CURDIR)/$(HTML)/index.html"
 endef
 
@@ -60,6 +63,29 @@ EXECUTED := .executed
 book: $(STAMP) $(NODE_STAMP)
 	rm -rf $(EXECUTED)
 	$(render_book)
+
+# The whole book as one PDF, offered for download by the website: Jupyter Book's
+# single-page build printed by Debian's Chromium (tools/book_pdf.py). Rebuilt
+# only when the content of a page, stylesheet or figure of the website changed
+# (a checksum, since Sphinx rewrites some files unchanged on every build).
+PDF := _build/pdf/cross-entropy-executable.pdf
+PDF_INPUTS := _build/pdf/.inputs.sha1
+
+pdf: book
+
+# Always checked; its date changes only when the checksum does.
+$(PDF_INPUTS): FORCE
+	@mkdir -p $(dir $@)
+	@find $(HTML) -type f \( -name '*.html' -o -name '*.css' -o -name '*.png' \) -print0 \
+	  | sort -z | xargs -0 sha1sum | sha1sum > $@.new
+	@if cmp -s $@.new $@; then rm $@.new; else mv $@.new $@; fi
+
+.PHONY: FORCE
+FORCE:
+
+$(PDF): $(PDF_INPUTS) tools/book_pdf.py
+	$(BIN)/jupyter-book build -W -n --keep-going --builder singlehtml .
+	$(BIN)/python -m tools.book_pdf --html _build/singlehtml --out $@
 
 NOTEBOOKS := $(shell find chapters reference -name '*.ipynb' -not -path '*/.ipynb_checkpoints/*' 2>/dev/null | sort)
 
