@@ -151,8 +151,24 @@ def refresh_static_files(app: Sphinx, exception: Exception | None) -> None:
             shutil.copy2(source, dest)
 
 
+def share_html_handlers(app: Sphinx) -> None:
+    """Give the single-page builder every node handler registered for "html".
+
+    Sphinx looks a builder's handlers up by its name and falls back to its format
+    only when the name has none. sphinx-exercise registers some for "singlehtml",
+    so the nodes registered only for "html" (the hidden cells of
+    sphinx-jupyterbook-latex, among others) would be unknown to the PDF's build.
+    """
+    if app.builder.name != "singlehtml":
+        return
+    handlers = app.registry.translation_handlers
+    for node, pair in handlers.get("html", {}).items():
+        handlers.setdefault("singlehtml", {}).setdefault(node, pair)
+
+
 def setup(app: Sphinx) -> dict:
     app.connect("config-inited", configure)
+    app.connect("builder-inited", share_html_handlers)
     # After sphinx-book-theme has built its header buttons (priority 501).
     app.connect("html-page-context", page_context, priority=900)
     app.add_css_file("icons.css")
