@@ -16,6 +16,10 @@ HTML := _build/html
 # TensorFlow's logging variables are set by ceutils.adapters, which everything
 # that imports TensorFlow imports first.
 export PYTHONHASHSEED := 0
+# The book's build and tests need every library: a notebook whose PyTorch,
+# TensorFlow, Keras or scikit-learn is missing fails instead of showing a
+# skipped row (ceutils.libraries). A reader's light install leaves it unset.
+export CEUTILS_REQUIRE_FRAMEWORKS := 1
 
 .PHONY: help book pdf test bench install clean
 

@@ -43,6 +43,15 @@ def test_no_numpy_scalar_repr_no_empty_glue_no_traceback(doc):
     assert 'class="output traceback' not in html
 
 
+@pytest.mark.parametrize("doc", NOTEBOOKS)
+def test_no_library_was_skipped(doc):
+    """The published book never says that a library is missing: the build requires them all."""
+    html = _page(doc)
+    assert "not installed: pip install" not in html, "a table row was skipped"
+    assert "This cell runs" not in html, "a needs() cell was skipped"
+    assert "nothing was compared" not in html
+
+
 def test_chapter_01_shows_both_entropy_values_as_glued_text():
     html = _page("chapters/01_information_and_entropy")
     glued = re.findall(r'<span class="pasted-text">([^<]*)</span>', html)
