@@ -189,7 +189,7 @@ def test_printed_numbers_are_compared_at_the_printed_precision():
 def test_versions_is_one_line_naming_every_library():
     line = ceutils.versions()
     assert "\n" not in line
-    for name in ("Python", "numpy", "scikit-learn", "torch", "tensorflow", "keras"):
+    for name in ("Python", "numpy", "scipy", "scikit-learn", "torch", "tensorflow", "keras"):
         assert name in line
 
 
