@@ -181,8 +181,10 @@ TF_SPARSE_12 = _ex(
     "000 §5.3",
     "sparse_softmax_cross_entropy_with_logits, label 1, logits [1, 2]",
     {"label": 1, "logits": (1.0, 2.0)},
-    {"loss": 0.31326166, "softmax_true": 0.731058581},
+    {"loss": 0.31326166, "softmax_true": 0.731058581, "loss_by_hand": 0.313261684},
 )
+"""``loss`` is TensorFlow's float32 output; ``softmax_true`` (a) and ``loss_by_hand`` (L)
+the document's own calculation of it."""
 
 KERAS_SPARSE_CATEGORICAL = _ex(
     "000 §5.3",
