@@ -174,8 +174,10 @@ TF_SOFTMAX_12 = _ex(
     "softmax_cross_entropy_with_logits vs categorical_crossentropy on labels [1, 2]",
     {"labels": (1.0, 2.0), "logits": (1.0, 2.0)},
     {"tf_softmax": 1.939785, "keras_categorical": 1.9095424,
-     "softmax": (0.268941422, 0.731058581)},
+     "normalised": (0.33333334, 0.6666667), "softmax": (0.268941422, 0.731058581)},
 )
+"""Keras divides the predictions by their sum (``normalised``, printed in float32 before and
+after clipping) where TensorFlow applies softmax (``softmax``, the document's hand check)."""
 
 TF_SPARSE_12 = _ex(
     "000 §5.3",
