@@ -183,8 +183,8 @@ TF_SPARSE_12 = _ex(
     {"label": 1, "logits": (1.0, 2.0)},
     {"loss": 0.31326166, "softmax_true": 0.731058581, "loss_by_hand": 0.313261684},
 )
-"""The document printed TensorFlow's float32 ``loss`` and, by hand, ``softmax_true``
-(:math:`e^2/(e + e^2)`) and ``loss_by_hand`` (:math:`-\\ln` of it)."""
+"""``loss`` is TensorFlow's float32 output; ``softmax_true`` (a) and ``loss_by_hand`` (L)
+the document's own calculation of it."""
 
 KERAS_SPARSE_CATEGORICAL = _ex(
     "000 §5.3",
