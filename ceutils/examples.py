@@ -237,8 +237,10 @@ BANK = _ex(
     "Bank credit-card default: Zhang San (y = 1) and Li Si (y = 0)",
     {"names": ("Zhang San", "Li Si"), "y": (1, 0), "p": (0.7, 0.2)},
     {"losses": (0.356675, 0.223144), "mean": 0.289909,
-     "sklearn": 0.2899092476264711, "torch": 0.2899},
+     "sklearn": 0.2899092476264711, "torch": 0.2899, "comment": -0.2899092476264711},
 )
+"""``comment`` is the output the document's code comment gives for
+``print((math.log(0.7) + math.log(0.8))/2)``."""
 
 DOG_HORSE = _ex(
     "004 例2",
@@ -246,8 +248,11 @@ DOG_HORSE = _ex(
     {"classes": ("cat", "dog", "horse"),
      "dog_label": 1, "dog_pred": (0.4, 0.4, 0.2),
      "horse_label": 2, "horse_pred": (0.1, 0.12, 0.78)},
-    {"dog": 0.9163, "horse": 0.2485, "sklearn_dog": 0.916290731874155},
+    {"dog": 0.9163, "horse": 0.2485, "sklearn_dog": 0.916290731874155,
+     "comment": -0.916290731874155},
 )
+"""``comment`` is the output the document's code comment gives for
+``print((math.log(0.4))/1)``."""
 
 EXAMPLES = MappingProxyType({
     name: value for name, value in dict(globals()).items() if isinstance(value, WorkedExample)
