@@ -2,11 +2,12 @@
 
 ``make bench`` (``benchmarks/accuracy.py`` and ``benchmarks/speed.py``) measures
 accuracy against mpmath and speed against PyTorch and TensorFlow and writes the
-results into this package's ``data/`` folder, so that chapter 11 reads them
-wherever ceutils is installed (through :mod:`importlib.resources`, never by a
-path relative to a notebook). :func:`verdicts` is the one definition of "ceutils
-wins, ties or loses at a grid point", shared by the book's appendix of
-benchmarks, the accuracy benchmark and the tests of the committed results.
+results into this package's ``data/`` folder, so that the book's appendix of
+benchmarks reads them wherever ceutils is installed (through
+:mod:`importlib.resources`, never by a path relative to a notebook).
+:func:`verdicts` is the one definition of "ceutils wins, ties or loses at a
+grid point", shared by the book's appendix of benchmarks, the accuracy
+benchmark and the tests of the committed results.
 """
 
 from __future__ import annotations
