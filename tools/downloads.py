@@ -75,7 +75,7 @@ class Downloads:
         return f"ceutils-{self.version}-py3-none-any.whl"
 
     def path(self, name: str) -> str:
-        """``name``'s path from the site's root, e.g. ``download/ceutils-0.1.0-py3-none-any.whl``."""
+        """``name``'s path from the site's root, e.g. ``download/<wheel name>``."""
         return f"{DIRECTORY}/{name}"
 
     def pip_install(self, *extras: str) -> str:
@@ -120,15 +120,24 @@ def tracked_files(root: Path = ROOT) -> list[str]:
     return sorted(n for n in names if (Path(root) / n).is_file())
 
 
+#: 1980-01-01, the earliest date a zip file can hold.
+ZIP_EPOCH = 315532800
+
+
 def _epoch(root: Path) -> int:
     """The release date of ``CITATION.cff`` (UTC midnight), for reproducible files."""
     date = cff.release(root).date
-    return calendar.timegm(time.strptime(date, "%Y-%m-%d")) if date else 315532800  # 1980
+    return max(calendar.timegm(time.strptime(date, "%Y-%m-%d")), ZIP_EPOCH) if date else ZIP_EPOCH
 
 
-def write_zip(root: Path, files: list[str], out: Path, folder: str) -> Path:
-    """Write ``files`` (paths relative to ``root``) into the zip ``out`` under ``folder/``."""
-    stamp = time.gmtime(max(_epoch(root), 315532800))[:6]
+def write_zip(root: Path, files: list[str], out: Path, folder: str, *,
+              epoch: int = ZIP_EPOCH) -> Path:
+    """Write ``files`` (paths relative to ``root``) into the zip ``out`` under ``folder/``.
+
+    Every entry is dated ``epoch`` (seconds, UTC) and keeps whether its file is
+    executable, so the same files give the same zip.
+    """
+    stamp = time.gmtime(max(epoch, ZIP_EPOCH))[:6]
     with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=9) as zf:
         for name in files:
             source = Path(root) / name
@@ -181,7 +190,8 @@ def build(out_dir: Path, root: Path = ROOT) -> tuple[Path, Path]:
     for old in [*out_dir.glob("cross-entropy-executable-*.zip"), *out_dir.glob("ceutils-*.whl")]:
         old.unlink()  # an earlier version's files
     files = tracked_files(root)
-    archive = write_zip(root, files, out_dir / names.zip_name, names.zip_folder)
+    archive = write_zip(root, files, out_dir / names.zip_name, names.zip_folder,
+                        epoch=_epoch(root))
     with tempfile.TemporaryDirectory() as tmp:
         with zipfile.ZipFile(archive) as zf:
             zf.extractall(tmp)
