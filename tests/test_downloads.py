@@ -107,6 +107,18 @@ def test_build_writes_the_two_named_files(built):
         assert zf.namelist() == [f"{names.zip_folder}/{n}" for n in tracked_files(ROOT)]
 
 
+def test_the_unpacked_zip_is_sources_to_build_from_again(built, tmp_path):
+    """Without git, the sources are every file but those .gitignore names: the same set."""
+    archive, _ = built
+    with zipfile.ZipFile(archive) as zf:
+        zf.extractall(tmp_path)
+    unpacked = tmp_path / downloads().zip_folder
+    for junk in ("_build/html/index.html", ".venv/bin/python", "ceutils/__pycache__/x.pyc"):
+        (unpacked / junk).parent.mkdir(parents=True, exist_ok=True)
+        (unpacked / junk).write_text("not a source\n", encoding="utf-8")
+    assert tracked_files(unpacked) == tracked_files(ROOT)
+
+
 def test_the_wheel_holds_ceutils_its_data_and_both_extras(built):
     _, wheel = built
     with zipfile.ZipFile(wheel) as zf:

@@ -14,6 +14,8 @@ What goes into the zip: the files git tracks, as they are on disk. A developer
 previewing uncommitted changes downloads what the site shows (``git archive``
 of HEAD would not); untracked files (a virtual environment, build output,
 scratch notebooks) stay out, and a tracked file deleted on disk is left out.
+Sources that are not a git checkout (the unpacked zip) give every file their
+``.gitignore`` does not name, so that ``make book`` works there too.
 The wheel is built from that same set of files, so it holds exactly the
 ``ceutils`` of the zip, with its package data (the benchmark results and the
 API crosswalk the notebooks read).
@@ -40,6 +42,7 @@ import time
 import tomllib
 import zipfile
 from dataclasses import dataclass
+from fnmatch import fnmatch
 from pathlib import Path
 
 from tools import cff
@@ -112,8 +115,54 @@ def package_version(root: Path = ROOT) -> str:
     return tomllib.loads(text)["project"]["version"]
 
 
+def _git_root(root: Path) -> Path | None:
+    """The top of the git work tree at ``root``, or None if git is absent or finds none."""
+    try:
+        out = subprocess.run(["git", "rev-parse", "--show-toplevel"], cwd=root,
+                             capture_output=True, text=True)
+    except FileNotFoundError:
+        return None
+    return Path(out.stdout.strip()).resolve() if out.returncode == 0 else None
+
+
+#: Never part of the sources, with or without git: its metadata and the build's output.
+ALWAYS_LEFT_OUT = (".git", "_build")
+
+
+def _files_without_git(root: Path) -> list[str]:
+    """Every regular file under ``root`` but those its ``.gitignore`` names.
+
+    For sources that are not a git checkout, such as the unpacked zip. Understands
+    the patterns the book's ``.gitignore`` uses: names and globs matched against
+    each part of a path (a trailing ``/`` meaning a directory).
+    """
+    ignore = Path(root) / ".gitignore"
+    lines = ignore.read_text(encoding="utf-8").splitlines() if ignore.is_file() else []
+    patterns = [*ALWAYS_LEFT_OUT, *(line.strip().rstrip("/") for line in lines
+                                     if line.strip() and not line.startswith("#"))]
+
+    def ignored(name: str) -> bool:
+        return any(fnmatch(name, pattern) for pattern in patterns)
+
+    found = []
+    for folder, dirs, files in os.walk(root):
+        dirs[:] = [d for d in dirs
+                   if not ignored(d) and not os.path.islink(os.path.join(folder, d))]
+        for name in files:
+            path = Path(folder) / name
+            if not ignored(name) and path.is_file() and not path.is_symlink():
+                found.append(path.relative_to(root).as_posix())
+    return sorted(found)
+
+
 def tracked_files(root: Path = ROOT) -> list[str]:
-    """The files git tracks under ``root`` that exist on disk, as sorted POSIX paths."""
+    """The book's source files under ``root``, as sorted POSIX paths.
+
+    In a git checkout, the files git tracks that exist on disk; otherwise (the
+    unpacked zip) every file that ``.gitignore`` does not name.
+    """
+    if _git_root(root) != Path(root).resolve():
+        return _files_without_git(root)
     out = subprocess.run(["git", "ls-files", "-z", "--cached"], cwd=root, check=True,
                          capture_output=True).stdout
     names = (n for n in out.decode("utf-8").split("\0") if n)
