@@ -21,12 +21,13 @@ export PYTHONHASHSEED := 0
 # skipped row (ceutils.libraries). A reader's light install leaves it unset.
 export CEUTILS_REQUIRE_FRAMEWORKS := 1
 
-.PHONY: help book pdf test bench install clean
+.PHONY: help book pdf test test-light-install bench install clean
 
 help:
 	@echo "make book   build the website into $(HTML) (creates $(VENV) first)"
 	@echo "make pdf    build the website and the whole book as one PDF, $(PDF)"
 	@echo "make test   check notebooks, run unit tests and every notebook, build, check the site"
+	@echo "make test-light-install  run two chapters in a fresh venv with the wheel's light extra"
 	@echo "make bench  re-measure accuracy and speed into ceutils/data (not part of test)"
 	@echo "make clean  remove _build and $(EXECUTED) (keeps $(VENV))"
 
@@ -49,13 +50,16 @@ install: $(STAMP) $(NODE_STAMP)
 # Fill the execution cache (tools/execute_notebooks.py: a cache filled under other
 # dependencies is emptied first; notebooks the tests just executed are taken from
 # .executed/ if they pass its checks; the rest run two at a time), then render
-# the book, which then executes nothing.
+# the book, which then executes nothing; add the whole-book PDF and the downloads a
+# reader runs a chapter with (the sources as a zip and the wheel of ceutils,
+# tools/downloads.py).
 define render_book
 $(BIN)/python -m tools.execute_notebooks --jobs 2
 $(BIN)/jupyter-book build -W -n --keep-going .
 @test -f $(HTML)/index.html || { echo "error: $(HTML)/index.html was not produced" >&2; exit 1; }
 $(MAKE) --no-print-directory $(PDF)
 @cp -p $(PDF) $(HTML)/
+$(BIN)/python -m tools.downloads --out $(HTML)/download
 @echo "Book built: $(CURDIR)/$(HTML)/index.html"
 endef
 
@@ -100,9 +104,16 @@ test: $(STAMP) $(NODE_STAMP)
 	$(BIN)/nbstripout --verify $(NOTEBOOKS)
 	$(BIN)/ruff check .
 	$(BIN)/python -m tools.handover $(NOTEBOOKS)
-	$(BIN)/pytest -n 2 --dist worksteal --nbmake --overwrite $(addprefix $(EXECUTED)/,$(NOTEBOOKS)) tests ceutils -m "not site"
+	$(BIN)/pytest -n 2 --dist worksteal --nbmake --overwrite $(addprefix $(EXECUTED)/,$(NOTEBOOKS)) tests ceutils -m "not site and not light_install"
 	$(render_book)
 	$(BIN)/pytest -n 2 tests -m site
+
+# A reader's route, in a fresh virtual environment: the wheel built as `make book` builds
+# it, installed with its light extra (pip's cache is used), two chapters executed there.
+# About 1.5 min; run by CI after `make test` (.ci/run), not part of it (its time budget).
+# The test unsets CEUTILS_REQUIRE_FRAMEWORKS there: that install has no PyTorch or TensorFlow.
+test-light-install: $(STAMP)
+	$(BIN)/pytest tests -m light_install
 
 # Re-measures and rewrites the results in ceutils/data/ (a few minutes); `make test`
 # only checks the committed accuracy results.

@@ -1,10 +1,25 @@
-"""Add a "Run this page yourself" note under the title of notebook pages.
+"""Tell a reader how to run the book's notebooks, and link the downloads that let them.
 
-The note is written once, here, instead of being copied into each notebook. It
-links the page's own ``.ipynb`` (the file behind the theme's download button,
-which Sphinx copies to ``_sources/``). It goes on the notebooks whose document
-name matches one of ``run_locally_patterns`` (fnmatch patterns; by default the
-chapters and the errata, whose cells prove claims a reader may want to rerun).
+The "Run this page yourself" note goes under the title of notebook pages. It is
+written once, here, instead of being copied into each notebook, on the
+notebooks whose document name matches one of ``run_locally_patterns`` (fnmatch
+patterns; by default the chapters and the errata, whose cells prove claims a
+reader may want to rerun). It links the page's own ``.ipynb`` (the file behind
+the theme's download button, which Sphinx copies to ``_sources/``) and the
+wheel of ``ceutils`` and the book's sources in ``download/`` (written by
+``make book``, :mod:`tools.downloads`), and gives the pip command.
+
+Other pages link the downloads with the role ``{book-download}`` (``zip`` or
+``wheel``; the link text is the file's name) and show the version, the file
+names and the pip commands with MyST substitutions::
+
+    Download {book-download}`zip` or {{ download_wheel }}, then run {{ pip_notebooks }}.
+
+``download_zip`` and ``download_wheel`` are the two links; ``book_version``,
+``zip_name`` and ``wheel_name`` plain text; ``pip_notebooks`` and
+``pip_frameworks`` the commands as inline code. Every string comes from
+:func:`tools.downloads.downloads`, so a page, the note and the tests cannot
+disagree.
 """
 
 from __future__ import annotations
@@ -14,8 +29,13 @@ from pathlib import Path, PurePosixPath
 
 from docutils import nodes
 from sphinx.application import Sphinx
+from sphinx.config import Config
+
+from tools.downloads import Downloads, downloads
 
 NOTE_CLASS = "run-locally"
+#: Class of the links to the two downloads (with ``book-download-zip`` or ``-wheel``).
+DOWNLOAD_CLASS = "book-download"
 
 
 def _paragraph(*parts: nodes.Node | str) -> nodes.paragraph:
@@ -25,27 +45,43 @@ def _paragraph(*parts: nodes.Node | str) -> nodes.paragraph:
     return para
 
 
-def _note(docname: str, suffix: str) -> nodes.admonition:
-    depth = len(PurePosixPath(docname).parts) - 1
-    href = "../" * depth + f"_sources/{docname}{suffix}"
+def _to_root(docname: str) -> str:
+    return "../" * (len(PurePosixPath(docname).parts) - 1)
+
+
+def _download(names: Downloads, kind: str, docname: str) -> nodes.reference:
+    """A link from ``docname`` to the zip or the wheel in the site's ``download/``."""
+    name = {"zip": names.zip_name, "wheel": names.wheel_name}[kind]
+    return nodes.reference("", "", nodes.literal(text=name),
+                           refuri=_to_root(docname) + names.path(name),
+                           classes=[DOWNLOAD_CLASS, f"{DOWNLOAD_CLASS}-{kind}"])
+
+
+def _note(docname: str, suffix: str, names: Downloads) -> nodes.admonition:
+    href = _to_root(docname) + f"_sources/{docname}{suffix}"
     filename = PurePosixPath(docname).name + suffix
     note = nodes.admonition(classes=["tip", NOTE_CLASS])
     note += nodes.title(text="Run this page yourself")
     note += _paragraph(
         "This page is a Jupyter notebook; every number on it was computed when the book "
-        "was built. Download ",
+        "was built. To run it with Python 3.11 or later, download ",
         nodes.reference("", "", nodes.literal(text=filename), refuri=href,
                         classes=["run-locally-download"]),
-        " (or use the download button at the top of the page) and run it in the book's "
-        "environment: in a copy of the book's sources, ",
-        nodes.literal(text="make install"),
-        " creates ",
-        nodes.literal(text=".venv"),
-        " with the pinned requirements and the ",
-        nodes.literal(text="ceutils"),
-        " package; then start ",
-        nodes.literal(text=".venv/bin/jupyter lab"),
+        " and the book's package ",
+        _download(names, "wheel", docname),
+        " into one folder, and there (in a virtual environment, if you use one) run ",
+        nodes.literal(text=names.pip_notebooks),
+        ", then ",
+        nodes.literal(text="jupyter lab"),
         " and open the notebook.",
+    )
+    note += _paragraph(
+        "Without PyTorch and TensorFlow the notebook still runs: rows and cells that need "
+        "them say so and are skipped. To compare with them too, run ",
+        nodes.literal(text=names.pip_frameworks),
+        " instead. All the book's sources: ",
+        _download(names, "zip", docname),
+        ".",
     )
     return note
 
@@ -60,10 +96,38 @@ def add_note(app: Sphinx, doctree: nodes.document) -> None:
     section = next(iter(doctree.findall(nodes.section)), None)
     if section is None or not section.children or not isinstance(section[0], nodes.title):
         return
-    section.insert(1, _note(docname, suffix))
+    section.insert(1, _note(docname, suffix, downloads(Path(app.srcdir))))
+
+
+def book_download_role(name, rawtext, text, lineno, inliner, options=None, content=None):
+    """``{book-download}`zip``` or ``{book-download}`wheel```: a link to that download."""
+    kind = text.strip()
+    if kind not in ("zip", "wheel"):
+        msg = inliner.reporter.error(
+            f"book-download must be 'zip' or 'wheel'; got {text!r}", line=lineno)
+        return [inliner.problematic(rawtext, rawtext, msg)], [msg]
+    env = inliner.document.settings.env
+    return [_download(downloads(Path(env.srcdir)), kind, env.docname)], []
+
+
+def add_substitutions(app: Sphinx, config: Config) -> None:
+    """Set the MyST substitutions of the downloads (pages' own ones take precedence)."""
+    names = downloads(Path(app.srcdir))
+    ours = {
+        "book_version": names.version,
+        "zip_name": names.zip_name,
+        "wheel_name": names.wheel_name,
+        "download_zip": "{book-download}`zip`",
+        "download_wheel": "{book-download}`wheel`",
+        "pip_notebooks": f"`{names.pip_notebooks}`",
+        "pip_frameworks": f"`{names.pip_frameworks}`",
+    }
+    config.myst_substitutions = {**ours, **(config.myst_substitutions or {})}
 
 
 def setup(app: Sphinx) -> dict:
     app.add_config_value("run_locally_patterns", ["chapters/*", "reference/errata"], "env")
+    app.add_role("book-download", book_download_role)
+    app.connect("config-inited", add_substitutions)
     app.connect("doctree-read", add_note)
-    return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}
+    return {"version": "1.1", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -14,13 +14,13 @@ same kernel must fail at the first missing library instead.
 
 from __future__ import annotations
 
-import html
 import os
 import re
 from pathlib import Path
 
 import nbformat
 import pytest
+from light_outputs import INSTALL, check_light_outputs
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
 
@@ -30,19 +30,6 @@ ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = [ROOT / "intro.ipynb", *sorted((ROOT / "chapters").glob("*.ipynb")),
              ROOT / "reference" / "errata.ipynb"]
 STUBBED = ("torch", "tensorflow", "keras", "myst_nb")
-
-# What a reader sees, written out here rather than taken from ceutils.libraries.
-TITLES = {"torch": "PyTorch", "tensorflow": "TensorFlow", "keras": "Keras"}
-INSTALL = "pip install 'ceutils[frameworks]'"
-SKIP_ROW = re.compile(r"(PyTorch|TensorFlow|Keras) not installed: " + re.escape(INSTALL))
-NEEDS_LINE = re.compile(r"This cell runs (.+), which (?:is|are) not installed: "
-                        + re.escape(INSTALL))
-# Rows named after a library or one of its functions ("PyTorch BCELoss", "TF 2 (float32)",
-# "tf.nn.softmax_cross_entropy_with_logits"). A skipped row must match anywhere in its name;
-# a computed row must not match at its start (so "printed by source 002 (TF 1, float32)" and
-# "ceutils clip='keras'" are not library rows).
-LIBRARY_ROW = re.compile(r"(PyTorch|TensorFlow|TF|Keras)\b|(torch|tf|keras)\.")
-USES_FRAMEWORKS = re.compile(r"\b(?:torch|tf|keras)_\w+\(|\bneeds\(|crosswalk\.evaluate\(")
 
 
 @pytest.fixture(scope="session")
@@ -71,71 +58,26 @@ def _execute(path: Path, env: dict[str, str]):
     return nb
 
 
-def _text(fragment: str) -> str:
-    fragment = re.sub(r"<br\s*/?>", " ", fragment)
-    return html.unescape(re.sub(r"<[^>]+>", "", fragment)).strip()
-
-
-def _tables(nb, css_class: str) -> list[tuple[str, list[list[str]]]]:
-    """(caption, rows of cell texts) of every ``<table class="... css_class">`` output."""
-    found = []
-    for cell in nb.cells:
-        for out in cell.get("outputs", []):
-            markup = out.get("data", {}).get("text/html", "")
-            for table in re.findall(rf'<table class="[^"]*\b{css_class}\b.*?</table>', markup,
-                                    re.S):
-                caption = _text("".join(re.findall(r"<caption>(.*?)</caption>", table, re.S)))
-                body = table.split("<tbody>", 1)[1]
-                rows = [[_text(c) for c in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)]
-                        for row in re.findall(r"<tr>(.*?)</tr>", body, re.S)]
-                found.append((caption, rows))
-    return found
-
-
-def _stdout(cell) -> str:
-    return "".join(out.get("text", "") for out in cell.get("outputs", [])
-                   if out.get("output_type") == "stream" and out.get("name") == "stdout")
-
-
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
 def test_notebook_runs_without_the_frameworks(path, stubs):
-    nb = _execute(path, _env(stubs, require=False))
-    skips = 0
+    check_light_outputs(_execute(path, _env(stubs, require=False)))
 
-    for caption, rows in _tables(nb, "ce-agreement"):
-        for name, value, _diff, verdict in rows:
-            assert verdict != "✗", f"{name} disagrees"
-            if verdict == "skipped":
-                skips += 1
-                lib = SKIP_ROW.fullmatch(value)
-                assert lib, f"row {name!r} is skipped with {value!r}"
-                assert LIBRARY_ROW.search(name), f"row {name!r} is not a library's, yet skipped"
-            elif LIBRARY_ROW.match(name):
-                pytest.fail(f"row {name!r} shows {value!r} although its library is not installed")
-        if all(verdict == "skipped" for *_, verdict in rows[1:]):
-            assert "nothing was compared" in caption, caption
 
-    for _caption, rows in _tables(nb, "ce-crosswalk"):
-        for function, *_, value in rows:
-            library = function.split()[0]
-            if library in TITLES.values():
-                skips += 1
-                assert SKIP_ROW.fullmatch(value).group(1) == library, (function, value)
-            else:
-                float(value)  # ceutils and scikit-learn still compute
-
-    for cell in nb.cells:
-        if cell.cell_type != "code":
-            continue
-        for args in re.findall(r"with needs\(([^)]*)\)", cell.source):
-            named = [TITLES[n] for n in re.findall(r"[\"'](\w+)[\"']", args) if n in TITLES]
-            titles = ", ".join(named[:-1]) + " and " + named[-1] if len(named) > 1 else named[0]
-            lines = [m.group(1) for m in NEEDS_LINE.finditer(_stdout(cell))]
-            assert titles in lines, f"cell {cell.source[:60]!r} printed {_stdout(cell)!r}"
-            skips += 1
-
-    uses = any(USES_FRAMEWORKS.search(c.source) for c in nb.cells if c.cell_type == "code")
-    assert (skips > 0) == uses, f"{skips} skips; the notebook uses the frameworks: {uses}"
+def test_a_needs_block_of_installed_libraries_runs_and_is_checked(stubs, tmp_path):
+    """needs("sklearn") names an installed library: the block runs and prints no skip line."""
+    nb = nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_code_cell('from ceutils.libraries import needs\n'
+                                  'with needs("sklearn"):\n'
+                                  '    from sklearn.metrics import log_loss\n'
+                                  '    print(round(log_loss([1, 0], [0.8, 0.3]), 4))'),
+        nbformat.v4.new_code_cell('with needs("sklearn", "torch"):\n'
+                                  '    import torch'),
+    ])
+    path = tmp_path / "sklearn.ipynb"
+    nbformat.write(nb, path)
+    executed = _execute(path, _env(stubs, require=False))
+    assert check_light_outputs(executed) == 1  # the torch block only
+    assert executed.cells[0].outputs[0]["text"] == "0.2899\n"
 
 
 def test_a_missing_framework_fails_the_notebook_when_required(stubs):

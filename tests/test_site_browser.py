@@ -34,6 +34,7 @@ import yaml
 
 from tools import toc
 from tools.cff import release as cff_release
+from tools.downloads import downloads
 
 pytestmark = pytest.mark.site
 
@@ -304,6 +305,27 @@ def test_notebook_page_offers_download_and_run_locally_note(visit, site_url, doc
         assert response.status == 200, f"{href} -> HTTP {response.status}"
         nb = json.loads(response.body())
         assert nb.get("nbformat") == 4 and nb["cells"], f"{href} is not a notebook"
+
+
+@pytest.mark.parametrize("docname", ["intro", FIRST_CHAPTER])
+def test_download_links_resolve_to_the_zip_and_the_wheel(visit, docname):
+    """The front page and a chapter's note link both downloads, named after the version."""
+    names = downloads(SITE_ROOT)
+    page = visit(f"{docname}.html", typeset=False).page
+    scope = page.locator(".run-locally") if docname != "intro" else page.locator("article")
+    base = page.url.rsplit("/", 1)[0] + "/"
+    for kind, name in (("zip", names.zip_name), ("wheel", names.wheel_name)):
+        link = scope.locator(f"a.book-download-{kind}")
+        assert link.count() >= 1, f"{docname} does not link the {kind}"
+        href = link.first.get_attribute("href")
+        assert href.endswith(names.path(name)), href
+        response = page.request.get(base + href)
+        assert response.status == 200, f"{href} -> HTTP {response.status}"
+        body = response.body()
+        assert body[:4] == b"PK\x03\x04", f"{href} is not a zip archive"
+        assert len(body) == (HTML / names.path(name)).stat().st_size
+    text = scope.inner_text()
+    assert names.pip_notebooks in text and names.pip_frameworks in text
 
 
 def test_search_finds_entropy_offline(visit):
