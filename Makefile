@@ -95,7 +95,7 @@ $(PDF): $(PDF_INPUTS) tools/book_pdf.py
 	$(BIN)/jupyter-book build -W -n --keep-going --builder singlehtml .
 	$(BIN)/python -m tools.book_pdf --html _build/singlehtml --out $@
 
-NOTEBOOKS := $(shell find chapters reference -name '*.ipynb' -not -path '*/.ipynb_checkpoints/*' 2>/dev/null | sort)
+NOTEBOOKS := intro.ipynb $(shell find chapters reference -name '*.ipynb' -not -path '*/.ipynb_checkpoints/*' 2>/dev/null | sort)
 
 # nbmake runs fresh copies of the notebooks and writes each executed copy back
 # (--overwrite), so that the build can use their outputs.

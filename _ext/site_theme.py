@@ -32,6 +32,7 @@ import json
 import re
 import shutil
 from functools import cache
+from html import escape
 from pathlib import Path
 
 from sphinx.application import Sphinx
@@ -78,6 +79,15 @@ def configure(app: Sphinx, config) -> None:
     config.html_static_path = [*config.html_static_path, str(STATIC)]
     if not config.html_favicon:
         config.html_favicon = str(STATIC / "favicon.svg")
+    # Every page's footer names the version and release date, so that a printed or
+    # saved page can be cited; the print stylesheet's running footer says the same.
+    if not options.get("extra_footer"):
+        release = book_release()
+        title = config.html_title or config.project
+        options["extra_footer"] = (
+            f'<p class="ce-release">{escape(title)}, version '
+            f'<span class="ce-version">{escape(release["version"])}</span>, released '
+            f'<span class="ce-date">{escape(release["date"])}</span>.</p>')
     # Snippets under search results come from _ext/chinese_text.py's page texts,
     # not from fetching each result page (which fails over file://).
     config.html_show_search_summary = False

@@ -206,3 +206,19 @@ def test_how_to_cite_page_uses_the_generator():
     assert "reference/how_to_cite" in toc.docnames(ROOT)
     markdown = citation.how_to_cite_markdown(ROOT)
     assert markdown.count("```bibtex") == 1 + len(citation.chapters(ROOT))
+
+
+def test_changes_page_lists_the_current_release_first():
+    # The footer and "How to cite" show CITATION.cff's version; the Changes page
+    # must describe that version, newest first, with the same date.
+    release = cff_file.release(ROOT)
+    page = (ROOT / "reference" / "changes.md").read_text(encoding="utf-8")
+    versions = re.findall(r"^## (\d+\.\d+\.\d+) \((\d{4}-\d{2}-\d{2})\)$", page, re.M)
+    assert versions, "reference/changes.md has no '## X.Y.Z (YYYY-MM-DD)' headings"
+    assert versions[0] == (release.version, release.date)
+    keys = [tuple(map(int, v.split("."))) for v, _ in versions]
+    assert keys == sorted(keys, reverse=True), f"versions not newest first: {versions}"
+    assert [d for _, d in versions] == sorted((d for _, d in versions), reverse=True)
+    assert "reference/changes" in toc.docnames(ROOT)
+    how_to_cite = (ROOT / "reference" / "how_to_cite.md").read_text(encoding="utf-8")
+    assert "{doc}`changes`" in how_to_cite

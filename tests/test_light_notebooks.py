@@ -27,7 +27,8 @@ from nbclient.exceptions import CellExecutionError
 from ceutils.libraries import REQUIRE_VARIABLE
 
 ROOT = Path(__file__).resolve().parents[1]
-NOTEBOOKS = [*sorted((ROOT / "chapters").glob("*.ipynb")), ROOT / "reference" / "errata.ipynb"]
+NOTEBOOKS = [ROOT / "intro.ipynb", *sorted((ROOT / "chapters").glob("*.ipynb")),
+             ROOT / "reference" / "errata.ipynb"]
 STUBBED = ("torch", "tensorflow", "keras", "myst_nb")
 
 

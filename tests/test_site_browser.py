@@ -33,6 +33,7 @@ import pytest
 import yaml
 
 from tools import toc
+from tools.cff import release as cff_release
 from tools.downloads import downloads
 
 pytestmark = pytest.mark.site
@@ -694,3 +695,41 @@ def test_printed_chapter(browser, site_url, tmp_path):
         assert cff["title"] in flat and str(cff["version"]) in flat
         assert str(cff["date-released"]) in flat
     assert not any("Run this page yourself" in p for p in pages)
+
+
+# --------------------------------------------------------------------------- front page
+HEADLINES = ("0.804", "0.2899", "1.9398", "0.3133")
+
+
+def test_front_page_shows_the_headline_table_and_figure(visit):
+    """The four headline numbers, each with every library's value and a ✓, and the figure."""
+    v = visit("intro.html")
+    table = v.page.locator("table", has_text="scikit-learn").first
+    header = table.locator("thead th").evaluate_all("hs => hs.map(h => h.textContent.trim())")
+    assert header[1:] == list(HEADLINES), header
+    rows = {r[0]: r[1:] for r in table.locator("tbody tr").evaluate_all(
+        "rs => rs.map(r => Array.from(r.cells, c => c.textContent.trim()))")}
+    for library in ("scikit-learn", "PyTorch", "TensorFlow / Keras"):
+        assert rows[library] == rows["exact"], (library, rows)  # the exact value's digits
+    assert all(mark.startswith("✓") for mark in rows["agree"]), rows["agree"]
+    links = table.locator("tbody tr:last-child a").evaluate_all("as => as.map(a => a.href)")
+    assert len(links) == 4 and all("/chapters/" in h for h in links), links
+    assert all(text.startswith("Chapter ") for text in rows["derived in"]), rows["derived in"]
+    figure = v.page.locator("figure#fig-intro-examples")
+    assert figure.count() == 1
+    img = figure.locator("img")
+    alt = img.get_attribute("alt") or ""
+    assert len(alt) > 80 and ".png" not in alt, alt
+    assert img.evaluate("i => i.complete && i.naturalWidth > 0")
+    assert "Figure 1" in figure.locator("figcaption").inner_text()
+    assert not v.errors, "; ".join(v.errors)
+
+
+@pytest.mark.parametrize("docname", ["intro", FIRST_CHAPTER, "reference/how_to_cite"])
+def test_every_page_footer_names_the_version(visit, docname):
+    release = cff_release(SITE_ROOT)
+    v = visit(f"{docname}.html", typeset=False)
+    footer = v.page.locator("footer .ce-release")
+    assert footer.count() == 1 and footer.is_visible(), f"{docname}: no release line in the footer"
+    assert footer.locator(".ce-version").inner_text() == release.version
+    assert footer.locator(".ce-date").inner_text() == release.date
