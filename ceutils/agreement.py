@@ -60,7 +60,7 @@ class Agreement:
         :class:`~ceutils.libraries.LibraryNotInstalled` of a skipped row.
     skipped : dict of str to str
         The rows whose library is not installed, and the message each shows
-        (``"PyTorch not installed: pip install 'ceutils[frameworks]'"``).
+        (``PyTorch not installed: pip install "ceutils-...whl[notebooks,frameworks]"``).
     max_abs_diff : dict of str to float
         The largest absolute difference of each result from the reference's
         (``nan`` where the shapes differ).
@@ -245,10 +245,10 @@ def agree(values: Mapping[str, object | Callable[[], object]], *, rtol: float = 
     >>> table = agree({"ceutils": 1.0, "PyTorch": lambda: adapters.torch_entropy([0.5, 0.5])})
     >>> table  # doctest: +SKIP
     ceutils  1  reference  ✓
-    PyTorch  PyTorch not installed: pip install 'ceutils[frameworks]'    skipped
+    PyTorch  PyTorch not installed: pip install "ceutils-...whl[notebooks,frameworks]"    skipped
     rtol = 1e-07, atol = 0; nothing was compared: every other implementation is not installed
     >>> table.check().skipped  # doctest: +SKIP
-    {'PyTorch': "PyTorch not installed: pip install 'ceutils[frameworks]'"}
+    {'PyTorch': 'PyTorch not installed: pip install "ceutils-...whl[notebooks,frameworks]"'}
     """
     return Agreement(values, rtol=rtol, atol=atol, digits=digits)
 

@@ -1,8 +1,9 @@
 """The libraries the book compares against, and what a notebook does when one is missing.
 
 NumPy, SciPy, matplotlib and scikit-learn come with the notebooks' light
-install (``pip install 'ceutils[notebooks]'``); PyTorch, TensorFlow and Keras
-with ``pip install 'ceutils[frameworks]'``. A reader may run any chapter
+install from the book's wheel (``pip install
+"ceutils-<version>-py3-none-any.whl[notebooks]"``); PyTorch, TensorFlow and
+Keras with its ``[notebooks,frameworks]`` extras. A reader may run any chapter
 without the frameworks:
 
 * :func:`load` imports a library for :mod:`ceutils.adapters` and raises
@@ -54,6 +55,7 @@ import importlib
 import io
 import os
 from dataclasses import dataclass
+from importlib import metadata
 from types import ModuleType
 
 __all__ = ["LIBRARIES", "REQUIRE_VARIABLE", "LibraryNotInstalled", "load", "needs", "required"]
@@ -72,8 +74,20 @@ class Library:
 
     @property
     def install(self) -> str:
-        """The pip command that installs it, e.g. ``pip install 'ceutils[frameworks]'``."""
-        return f"pip install 'ceutils[{self.extra}]'"
+        """The pip command that installs it from the book's wheel.
+
+        The command the "Run this page yourself" note gives, e.g.
+        ``pip install "ceutils-0.2.0-py3-none-any.whl[notebooks,frameworks]"``
+        (double quotes work in every shell, cmd.exe included). Without installed
+        package metadata (ceutils imported from a source tree) it names the
+        package, ``pip install "ceutils[notebooks,frameworks]"``.
+        """
+        extras = "notebooks" if self.extra == "notebooks" else f"notebooks,{self.extra}"
+        try:
+            target = f"ceutils-{metadata.version('ceutils')}-py3-none-any.whl"
+        except metadata.PackageNotFoundError:
+            target = "ceutils"
+        return f'pip install "{target}[{extras}]"'
 
 
 LIBRARIES = {
@@ -109,7 +123,8 @@ class LibraryNotInstalled(ImportError):
     """A library ceutils needs for this call is not installed.
 
     The message names the library and the command that installs it, e.g.
-    ``PyTorch not installed: pip install 'ceutils[frameworks]'``; a comparison
+    ``PyTorch not installed: pip install "ceutils-0.2.0-py3-none-any.whl[notebooks,frameworks]"``;
+    a comparison
     table shows exactly this text in the row it skips.
 
     Parameters
@@ -129,8 +144,8 @@ class LibraryNotInstalled(ImportError):
     Examples
     --------
     >>> err = LibraryNotInstalled("torch")
-    >>> print(err)
-    PyTorch not installed: pip install 'ceutils[frameworks]'
+    >>> print(err)  # doctest: +ELLIPSIS
+    PyTorch not installed: pip install "ceutils-...whl[notebooks,frameworks]"
     >>> isinstance(err, ImportError), err.library, err.name
     (True, 'torch', 'torch')
     """
@@ -218,10 +233,9 @@ class needs:
 
     When every library is installed the block runs as if ``needs`` were not
     there: nothing is suppressed. When one is missing, ``needs`` prints one line
-    (``This cell runs TensorFlow, which is not installed: pip install
-    'ceutils[frameworks]'``), then runs the block with its printed output
-    discarded until the block stops at its first error, and suppresses that
-    error if it is
+    (``This cell runs TensorFlow, which is not installed: pip install "..."``),
+    then runs the block with its printed output discarded until the block stops
+    at its first error, and suppresses that error if it is
 
     * an ``ImportError`` of one of the named libraries (a
       :class:`LibraryNotInstalled` from :mod:`ceutils.adapters`, or
@@ -259,7 +273,7 @@ class needs:
     >>> with needs("torch"):  # doctest: +SKIP
     ...     import torch
     ...     print(torch.__version__)
-    This cell runs PyTorch, which is not installed: pip install 'ceutils[frameworks]'
+    This cell runs PyTorch, which is not installed: pip install "ceutils-...whl[...]"
     """
 
     def __init__(self, *libraries: str):

@@ -12,9 +12,12 @@ from __future__ import annotations
 import html
 import re
 
+from tools.downloads import downloads
+
 # What a reader sees, written out here rather than taken from ceutils.libraries.
 TITLES = {"torch": "PyTorch", "tensorflow": "TensorFlow", "keras": "Keras"}
-INSTALL = "pip install 'ceutils[frameworks]'"
+# The command the "Run this page yourself" note gives for the frameworks.
+INSTALL = downloads().pip_frameworks
 SKIP_ROW = re.compile(r"(PyTorch|TensorFlow|Keras) not installed: " + re.escape(INSTALL))
 NEEDS_LINE = re.compile(r"This cell runs (.+), which (?:is|are) not installed: "
                         + re.escape(INSTALL))

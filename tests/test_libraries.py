@@ -17,6 +17,7 @@ import re
 import subprocess
 import sys
 import types
+from html import escape as html_escape
 
 import numpy as np
 import pytest
@@ -26,12 +27,15 @@ from ceutils.agreement import agree, assert_agree
 from ceutils.display import glue
 from ceutils.examples import APPENDIX_003
 from ceutils.libraries import REQUIRE_VARIABLE, LibraryNotInstalled, load, needs
+from tools.downloads import downloads
 
-# What a reader sees, written out here rather than built from ceutils.libraries.
-TORCH_MISSING = "PyTorch not installed: pip install 'ceutils[frameworks]'"
-TF_MISSING = "TensorFlow not installed: pip install 'ceutils[frameworks]'"
-KERAS_MISSING = "Keras not installed: pip install 'ceutils[frameworks]'"
-SKLEARN_MISSING = "scikit-learn not installed: pip install 'ceutils[notebooks]'"
+# What a reader sees: the commands of the "Run this page yourself" note (tools.downloads),
+# not built from ceutils.libraries.
+_NOTE = downloads()
+TORCH_MISSING = f"PyTorch not installed: {_NOTE.pip_frameworks}"
+TF_MISSING = f"TensorFlow not installed: {_NOTE.pip_frameworks}"
+KERAS_MISSING = f"Keras not installed: {_NOTE.pip_frameworks}"
+SKLEARN_MISSING = f"scikit-learn not installed: {_NOTE.pip_notebooks}"
 FRAMEWORKS = ("torch", "tensorflow", "keras")
 LOADERS = (adapters._torch, adapters._tf, adapters._keras)
 
@@ -167,7 +171,7 @@ def test_a_row_whose_library_is_missing_says_so_and_is_not_checked(light):
     with pytest.raises(LibraryNotInstalled, match=re.escape(TORCH_MISSING)):
         table["PyTorch"]
     html = table._repr_html_()
-    assert "PyTorch not installed: pip install &#x27;ceutils[frameworks]&#x27;" in html
+    assert html_escape(TORCH_MISSING) in html
     assert "<td>skipped</td>" in html and "1 implementation not installed, skipped" in html
     assert html.index("scipy-like") < html.index("PyTorch")  # rows keep their order
     assert TORCH_MISSING in repr(table) and TORCH_MISSING in table._repr_markdown_()
@@ -231,7 +235,7 @@ def test_needs_says_so_in_one_line_and_skips(light, capsys):
         print("never reached")
     assert block.missing == ("tensorflow",)
     assert capsys.readouterr().out == (
-        "This cell runs TensorFlow, which is not installed: pip install 'ceutils[frameworks]'\n")
+        f"This cell runs TensorFlow, which is not installed: {_NOTE.pip_frameworks}\n")
     print("stdout is back")
     assert capsys.readouterr().out == "stdout is back\n"
 
@@ -243,9 +247,8 @@ def test_needs_skips_at_an_adapter_and_at_a_name_a_skipped_block_did_not_define(
         print(name_from_a_skipped_cell)  # noqa: F821
     lines = capsys.readouterr().out.splitlines()
     assert lines == [
-        "This cell runs PyTorch and Keras, which are not installed: "
-        "pip install 'ceutils[frameworks]'",
-        "This cell runs PyTorch, which is not installed: pip install 'ceutils[frameworks]'"]
+        f"This cell runs PyTorch and Keras, which are not installed: {_NOTE.pip_frameworks}",
+        f"This cell runs PyTorch, which is not installed: {_NOTE.pip_frameworks}"]
 
 
 def test_needs_suppresses_nothing_else(light, capsys):
