@@ -318,7 +318,7 @@ def _sig(v):
 
 
 def assert_exact(got, exact, dtype: str, ulps: int = 4) -> None:
-    """``got`` is ``exact`` (mpf values) rounded to ``dtype``, within ``ulps`` units; inf if it overflows."""
+    """``got`` is the mpf ``exact`` rounded to ``dtype``, within ``ulps`` units, or overflowed."""
     got = np.asarray(got)
     assert got.dtype == dtype, (got.dtype, dtype)
     big = float(np.finfo(dtype).max)
@@ -379,7 +379,9 @@ def _extremes(spec: Spec) -> list[Case]:
             continue
         kw, exact = wanted[name]
 
-        def check(r, exact=exact, dtype=dtype, fused=name.endswith("_and_grad")):
+        fused = name.endswith("_and_grad")
+
+        def check(r, exact=exact, dtype=dtype, fused=fused):
             if fused:
                 assert_exact(r[0], exact[0], dtype)
                 assert_exact(r[1], exact[1], dtype)
@@ -517,7 +519,7 @@ def outcome(case: Case) -> str:
                 msg = str(exc)
                 clear = names_argument(msg, case.arg) and len(msg) <= MAX_MESSAGE
                 return "clear error" if clear else "unclear exception"
-            except Exception:  # noqa: BLE001 (any other exception is unclear by definition)
+            except Exception:  # any other exception is unclear by definition
                 return "unclear exception"
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
@@ -528,7 +530,7 @@ def outcome(case: Case) -> str:
         return "warning only" if warned else "silent wrong result"
     try:
         case.check(result)
-    except Exception:  # noqa: BLE001
+    except Exception:  # a failed check: the value is wrong
         return "warning only" if warned else "silent wrong result"
     return "warning only" if warned else "right answer"
 
