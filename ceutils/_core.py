@@ -40,7 +40,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._blocks import BLOCK, as_rows, leading_slices, lse_blocks, row_slices, rows_out
+from ._blocks import BLOCK, as_rows, leading_slices, lse_blocks, rows_out
 from ._validation import (
     as_finite_real,
     as_float_array,
@@ -56,8 +56,9 @@ from ._validation import (
     nonnegative_weights,
     rows_are_distributions,
     sparse_labels,
+    sum_tolerance,
 )
-from .activations import _sigmoid_parts
+from .activations import _sigmoids, _sign_parts
 
 
 def smooth(y: np.ndarray, eps: float, n_classes: int) -> np.ndarray:
@@ -183,9 +184,10 @@ class DenseInputs:
             raise empty_mean_error(self.name, self.x.shape)
         return self.x2.shape[0]
 
-    def targets(self, r0: int, r1: int) -> np.ndarray:
-        """Rows ``r0:r1`` of the targets, cast to the dtype of ``x`` and smoothed (a copy)."""
-        return smooth(self.y2[r0:r1].astype(self.x2.dtype), self.eps, self.n_classes)
+    def targets(self, r0: int, r1: int, like: np.ndarray | None = None) -> np.ndarray:
+        """Rows ``r0:r1`` of the targets cast to the dtype of ``x``: a copy laid out as ``like``."""
+        order = "F" if like is not None and not like.flags.c_contiguous else "C"
+        return self.y2[r0:r1].astype(self.x2.dtype, order=order)
 
 
 def dense_inputs(scores, targets, *, name: str, axis, label_smoothing=0.0,
@@ -305,7 +307,7 @@ def sparse_softmax_ce(s: SparseInputs, *, loss: bool = True, grad: bool = False)
     dtype = x2.dtype
     den = s.denominator if s.reduction == "mean" else None
     scale = 1 if den is None else 1 / den
-    losses = Losses(s.reduction, (n,), dtype)
+    losses = Losses(s.reduction, (n,), dtype) if loss else None
     g = g2 = None
     if grad:
         g, g2 = rows_out(s.lead, c, dtype)
@@ -354,25 +356,36 @@ def sparse_softmax_ce(s: SparseInputs, *, loss: bool = True, grad: bool = False)
 
 
 def softmax_ce(d: DenseInputs, *, loss: bool = True, grad: bool = False):
-    r"""``(loss, gradient or None)`` of the softmax cross entropy with dense targets, in one pass.
+    r"""``(loss or None, gradient or None, targets_are_distributions)``, in one pass.
 
-    Per row, :math:`\ell = \sum_c y_c (m - x_c) + s\,\operatorname{log1p}(t)`
-    with :math:`s = \sum_c y_c` (the differences halved while summed, so that
-    logits :math:`\pm 10^{308}` do not overflow), and the gradient
-    :math:`s S - y = \bigl((s e - y) - y t\bigr)/(1 + t)`.
+    The softmax cross entropy with dense targets. Per row,
+    :math:`\ell = \sum_c y_c (m - x_c) + s\,\operatorname{log1p}(t)` with
+    :math:`s = \sum_c y_c` (the differences halved while summed, so that logits
+    :math:`\pm 10^{308}` do not overflow), and the gradient
+    :math:`s S - y = \bigl((s e - y) - y t\bigr)/(1 + t)`. The third result
+    says whether every target row (before smoothing) is a distribution, found
+    on the way, for the caller's warning.
     """
     x2 = d.x2
     n, c = x2.shape
     dtype = x2.dtype
     den = d.denominator if d.reduction == "mean" else None
-    losses = Losses(d.reduction, (n,), dtype)
+    losses = Losses(d.reduction, (n,), dtype) if loss else None
     g = g2 = None
     if grad:
         g, g2 = rows_out(d.lead, c, dtype)
+    tol = max(sum_tolerance(d.y2.dtype), sum_tolerance(dtype))
+    distributions = True
     with np.errstate(over="ignore"):
         for r0, r1, xb, e, m, t in lse_blocks(x2, g2):
-            y = d.targets(r0, r1)
+            y = d.targets(r0, r1, like=e)
             s = y.sum(axis=1)
+            distributions = distributions and bool(
+                y.min() >= 0 and y.max() <= 1 and np.abs(s - 1).max() <= tol)
+            if d.eps:
+                smooth(y, d.eps, c)
+                s *= 1 - d.eps
+                s += d.eps
             if loss:
                 half = xb * dtype.type(-0.5)  # m/2 - x/2 >= 0 cannot overflow
                 half += (m * dtype.type(0.5))[:, None]
@@ -384,7 +397,8 @@ def softmax_ce(d: DenseInputs, *, loss: bool = True, grad: bool = False):
                 y *= t[:, None]
                 e -= y
                 e *= (1 / ((1 + t) * (1 if den is None else den)))[:, None]
-    return _row_result(losses, den, d.lead) if loss else None, _restore(g, d.axis)
+    loss = _row_result(losses, den, d.lead) if loss else None
+    return loss, _restore(g, d.axis), distributions
 
 
 def sigmoid_ce(b: ElementwiseInputs, *, loss: bool = True, grad: bool = False):
@@ -399,30 +413,36 @@ def sigmoid_ce(b: ElementwiseInputs, *, loss: bool = True, grad: bool = False):
     x = b.x
     dtype = x.dtype
     den = b.denominator if b.reduction == "mean" else None
-    losses = Losses(b.reduction, x.shape, dtype)
+    losses = Losses(b.reduction, x.shape, dtype) if loss else None
     g = np.empty_like(x) if grad else None
     with np.errstate(over="ignore", invalid="ignore"):
         for idx, xb, z, w, q in b.blocks():
-            e, sig, sig_neg = _sigmoid_parts(xb)
+            a, e, s, t = _sign_parts(xb)
+            nz = 1 - z
             qz = z if q is None else q * z
-            neg = 1 - z
             if loss:
-                ell = np.log1p(e)
-                ell *= neg + qz
-                ell += neg * np.maximum(xb, 0)
-                ell += qz * np.maximum(-xb, 0)
-                if w is not None:  # a weight of 0 gives 0, also where the loss overflows
-                    ell = np.where(w == 0, 0, ell * w).astype(dtype, copy=False)
+                ell = s * nz  # |x|·(s(1 - z) + t q z) = (1 - z) max(x, 0) + q z max(-x, 0)
+                ell += t * qz
+                ell *= a
+                soft = np.log1p(e)
+                if q is not None:
+                    soft *= nz + qz
+                ell += soft
+                if w is not None:
+                    ell *= w
+                    ell[np.isnan(ell)] = 0  # a weight of 0 gives 0, also where ell overflows
                 losses.put(idx, ell)
             if grad:
-                gb = neg * sig
-                gb -= qz * sig_neg
+                gb, neg = _sigmoids(e, s, t)
+                gb *= nz
+                neg *= qz
+                gb -= neg
                 if w is not None:
                     gb *= w
                 if den is not None:
                     gb /= den
                 g[idx] = gb
-    return b.finish(losses if loss else None, den, g)
+    return b.finish(losses, den, g)
 
 
 def sigmoid_squared_error_kernel(b: ElementwiseInputs, *, loss: bool = True,
@@ -435,10 +455,10 @@ def sigmoid_squared_error_kernel(b: ElementwiseInputs, *, loss: bool = True,
     x = b.x
     dtype = x.dtype
     den = b.denominator if b.reduction == "mean" else None
-    losses = Losses(b.reduction, x.shape, dtype)
+    losses = Losses(b.reduction, x.shape, dtype) if loss else None
     g = np.empty_like(x) if grad else None
     for idx, xb, z, _, _ in b.blocks():
-        _, sig, sig_neg = _sigmoid_parts(xb)
+        sig, sig_neg = _sigmoids(*_sign_parts(xb)[1:])
         diff = (1 - z) * sig
         diff -= z * sig_neg
         if loss:
@@ -449,12 +469,5 @@ def sigmoid_squared_error_kernel(b: ElementwiseInputs, *, loss: bool = True,
             if den is not None:
                 diff /= den
             g[idx] = diff
-    return b.finish(losses if loss else None, den, g)
+    return b.finish(losses, den, g)
 
-
-__all__ = [
-    "ElementwiseInputs", "DenseInputs", "SparseInputs", "Losses",
-    "elementwise_inputs", "dense_inputs", "sparse_inputs", "targets_are_distributions",
-    "sparse_softmax_ce", "softmax_ce", "sigmoid_ce", "sigmoid_squared_error_kernel",
-    "smooth", "empty_mean_error", "row_slices",
-]

@@ -36,7 +36,6 @@ from ._core import (
     softmax_ce,
     sparse_inputs,
     sparse_softmax_ce,
-    targets_are_distributions,
 )
 from ._validation import as_float_array, check_callable, finite_differences_steps, shown
 from .losses import warn_targets
@@ -101,6 +100,17 @@ def softmax_cross_entropy_grad(
         :math:`\partial L / \partial x`, in the shape and dtype of ``logits``,
         for every ``reduction``.
 
+    Raises
+    ------
+    ValueError
+        If an array is not one of finite real numbers of the documented shape,
+        or holds a value out of range; or, with ``reduction="mean"``, if there
+        are no losses (an empty batch: 0/0). With ``"sum"`` or ``"none"`` the
+        gradient of no losses is an empty array.
+    TypeError
+        If an option has the wrong type (``reduction`` not a string,
+        ``label_smoothing`` not a real number, ``axis`` not an int).
+
     Examples
     --------
     >>> g = softmax_cross_entropy_grad([1.0, 2.0], [0.0, 1.0])
@@ -114,9 +124,10 @@ def softmax_cross_entropy_grad(
     """
     d = dense_inputs(logits, targets, name="logits", axis=axis, label_smoothing=label_smoothing,
                      reduction=reduction)
-    if not targets_are_distributions(d):
+    _, grad, distributions = softmax_ce(d, loss=False, grad=True)
+    if not distributions:
         warn_targets("targets", d.axis, "differentiating -sum(y * log_softmax(x)) as given")
-    return softmax_ce(d, loss=False, grad=True)[1]
+    return grad
 
 
 def sparse_softmax_cross_entropy_grad(
@@ -175,7 +186,12 @@ def sparse_softmax_cross_entropy_grad(
     Raises
     ------
     ValueError
-        With ``reduction="mean"``, when every label is ignored or has weight 0.
+        As :func:`~ceutils.sparse_softmax_cross_entropy` raises: bad arrays,
+        and with ``reduction="mean"`` an empty batch or labels that are all
+        ignored or have weight 0. With ``"sum"`` or ``"none"`` the gradient of
+        no losses is an empty array.
+    TypeError
+        If an option has the wrong type.
 
     Examples
     --------
@@ -240,6 +256,17 @@ def binary_cross_entropy_with_logits_grad(
         for every ``reduction`` (weights that broadcast ``logits`` to a larger
         shape have their extra axes summed, as autograd does).
 
+    Raises
+    ------
+    ValueError
+        If an array is not one of finite real numbers of the documented shape,
+        or holds a value out of range; or, with ``reduction="mean"``, if there
+        are no losses (an empty batch: 0/0). With ``"sum"`` or ``"none"`` the
+        gradient of no losses is an empty array.
+    TypeError
+        If an option has the wrong type (``reduction`` not a string,
+        ``label_smoothing`` not a real number, ``axis`` not an int).
+
     Examples
     --------
     >>> binary_cross_entropy_with_logits_grad([0.0, 0.0], [1.0, 0.0]).tolist()
@@ -282,6 +309,17 @@ def sigmoid_squared_error_grad(logits, targets, *, reduction: str = "mean"):
     numpy.ndarray
         :math:`\partial C / \partial x`, in the shape and dtype of ``logits``,
         for every ``reduction``.
+
+    Raises
+    ------
+    ValueError
+        If an array is not one of finite real numbers of the documented shape,
+        or holds a value out of range; or, with ``reduction="mean"``, if there
+        are no losses (an empty batch: 0/0). With ``"sum"`` or ``"none"`` the
+        gradient of no losses is an empty array.
+    TypeError
+        If an option has the wrong type (``reduction`` not a string,
+        ``label_smoothing`` not a real number, ``axis`` not an int).
 
     Examples
     --------
@@ -360,6 +398,8 @@ def sparse_softmax_cross_entropy_and_grad(
     ValueError
         As the separate functions raise (``"mean"`` of an empty batch or of
         labels that are all ignored, among others).
+    TypeError
+        If an option has the wrong type.
 
     Examples
     --------
@@ -425,7 +465,10 @@ def softmax_cross_entropy_and_grad(
     Raises
     ------
     ValueError
-        As the separate functions raise.
+        As the separate functions raise (``"mean"`` of an empty batch, among
+        others).
+    TypeError
+        If an option has the wrong type.
 
     Examples
     --------
@@ -435,10 +478,11 @@ def softmax_cross_entropy_and_grad(
     """
     d = dense_inputs(logits, targets, name="logits", axis=axis, label_smoothing=label_smoothing,
                      reduction=reduction)
-    if not targets_are_distributions(d):
+    loss, grad, distributions = softmax_ce(d, grad=True)
+    if not distributions:
         warn_targets("targets", d.axis, "computing -sum(y * log_softmax(x)) and its "
                      "gradient as given")
-    return softmax_ce(d, grad=True)
+    return loss, grad
 
 
 def binary_cross_entropy_with_logits_and_grad(
@@ -494,7 +538,10 @@ def binary_cross_entropy_with_logits_and_grad(
     Raises
     ------
     ValueError
-        As the separate functions raise.
+        As the separate functions raise (``"mean"`` of an empty batch, among
+        others).
+    TypeError
+        If an option has the wrong type.
 
     Examples
     --------

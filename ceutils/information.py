@@ -24,25 +24,31 @@ from ._validation import (
 __all__ = ["information", "entropy", "kl_divergence", "cross_entropy", "xlogy", "two_outcomes"]
 
 
+def _zero_nan_where_zero(out: np.ndarray, x) -> np.ndarray:
+    """Set to 0 the NaN of ``out`` where ``x == 0``: the products ``0·(±inf)`` of a convention."""
+    nan = np.isnan(out)
+    if nan.any():  # rare, so the masks (slow in NumPy) are built only then
+        out[nan & np.broadcast_to(x == 0, out.shape)] = 0
+    return out
+
+
 def _xlogy(x, y, out: np.ndarray | None = None) -> np.ndarray:
-    """``x * log(y)``, 0 where ``x == 0`` unless ``y`` is NaN; no checks (scipy's contract)."""
+    """``x * log(y)``, 0 where ``x == 0``; for checked inputs (``y`` never NaN)."""
     if out is None:
         out = np.empty(np.broadcast_shapes(np.shape(x), np.shape(y)), np.result_type(x, y, 1.0))
     with np.errstate(divide="ignore", invalid="ignore"):
         np.log(y, out=out)
         out *= x
-    np.copyto(out, 0, where=(x == 0) & ~np.isnan(y))
-    return out
+    return _zero_nan_where_zero(out, x)
 
 
 def _xlog1py(x, y) -> np.ndarray:
-    """``x * log1p(y)``, 0 where ``x == 0`` (``y`` is never NaN here)."""
+    """``x * log1p(y)``, 0 where ``x == 0``; for checked inputs (``y`` never NaN)."""
     out = np.empty(np.broadcast_shapes(np.shape(x), np.shape(y)), np.result_type(x, y, 1.0))
     with np.errstate(divide="ignore", invalid="ignore"):
         np.log1p(y, out=out)
         out *= x
-    np.copyto(out, 0, where=x == 0)
-    return out
+    return _zero_nan_where_zero(out, x)
 
 
 def xlogy(x, y) -> np.ndarray:
@@ -92,7 +98,11 @@ def xlogy(x, y) -> np.ndarray:
         raise ValueError(f"x and y must have broadcastable shapes; got {x.shape} and "
                          f"{y.shape}") from None
     out = np.empty(shape, np.result_type(x.dtype, y.dtype, 1.0))
-    return _xlogy(x, y, out)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        np.log(y, out=out)
+        out *= x
+    np.copyto(out, 0, where=(x == 0) & ~np.isnan(y))  # 0, not -0.0 or nan: scipy's result
+    return out
 
 
 def _pair(p, q, axis) -> tuple[np.ndarray, np.ndarray, int]:
@@ -139,7 +149,7 @@ def _row_sums(term, p: np.ndarray, q: np.ndarray | None, axis: int) -> np.ndarra
 
 def _neg_plogq(p: np.ndarray, q: np.ndarray) -> np.ndarray:
     out = _xlogy(p, q, np.empty(p.shape, np.result_type(p.dtype, q.dtype)))
-    return np.negative(out, out=out)
+    return np.subtract(0, out, out=out)  # 0 - x: +0.0 where x is 0, never -0.0
 
 
 def _neg_plogq_self(p: np.ndarray, _) -> np.ndarray:
@@ -149,10 +159,10 @@ def _neg_plogq_self(p: np.ndarray, _) -> np.ndarray:
 def _plogp_over_q(p: np.ndarray, q: np.ndarray) -> np.ndarray:
     with np.errstate(divide="ignore", invalid="ignore"):
         # log(p/q) as a difference of logs: no overflow of p/q for tiny q.
-        out = np.log(p) - np.log(q)
+        out = np.log(p)
+        out -= np.log(q)
         out *= p
-    np.copyto(out, 0, where=p == 0)
-    return out
+    return _zero_nan_where_zero(out, p)
 
 
 def _in_base(value: np.ndarray, base) -> np.ndarray:
@@ -185,6 +195,13 @@ def information(p, *, base=None) -> np.ndarray:
         :math:`I(p)`, of the shape and dtype of ``p`` (integers as float64);
         empty if ``p`` is.
 
+    Raises
+    ------
+    ValueError
+        If ``p`` is not an array of real numbers in [0, 1].
+    TypeError
+        If ``base`` is not a real number.
+
     Notes
     -----
     Source 000 §1.1 defines :math:`I(x_0) = -\log p(x_0)`; 000 §1.2 tabulates
@@ -201,7 +218,7 @@ def information(p, *, base=None) -> np.ndarray:
     out = np.empty(p.shape, p.dtype)
     with np.errstate(divide="ignore"):
         np.log(p, out=out)
-    return _in_base(np.negative(out, out=out), base)
+    return _in_base(np.subtract(0, out, out=out), base)  # +0.0, not -0.0, for p = 1
 
 
 def entropy(p, *, axis: int = -1, base=None) -> np.ndarray:
@@ -234,6 +251,8 @@ def entropy(p, *, axis: int = -1, base=None) -> np.ndarray:
         further from 1 than the tolerance of its dtype (16 machine epsilons:
         1.6e-2 in float16, 1.9e-6 in float32, 3.6e-15 in float64). An axis of
         no outcomes is not a distribution either.
+    TypeError
+        If ``axis`` is not an int or ``base`` not a real number.
 
     Examples
     --------
@@ -293,6 +312,8 @@ def kl_divergence(p, q, *, axis: int = -1, base=None) -> np.ndarray:
         If a row of ``p`` or ``q`` is not a distribution (as for
         :func:`entropy`), or the shapes broadcast to a shape larger than both,
         or stretch the outcome axis.
+    TypeError
+        If ``axis`` is not an int or ``base`` not a real number.
 
     Examples
     --------
@@ -342,6 +363,8 @@ def cross_entropy(p, q, *, axis: int = -1, base=None) -> np.ndarray:
     ------
     ValueError
         As :func:`kl_divergence`.
+    TypeError
+        As :func:`kl_divergence`.
 
     Examples
     --------
@@ -376,6 +399,11 @@ def two_outcomes(p) -> np.ndarray:
     numpy.ndarray
         Shape ``p.shape + (2,)``: :math:`p` and :math:`1 - p` along a new last
         axis (empty if ``p`` is).
+
+    Raises
+    ------
+    ValueError
+        If ``p`` is not an array of real numbers in [0, 1].
 
     Examples
     --------

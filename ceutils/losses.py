@@ -23,6 +23,7 @@ from ._core import (
     elementwise_inputs,
     sigmoid_ce,
     sigmoid_squared_error_kernel,
+    smooth,
     softmax_ce,
     sparse_inputs,
     sparse_softmax_ce,
@@ -97,7 +98,7 @@ def _bce_block(p: np.ndarray, y: np.ndarray, clip) -> np.ndarray:
     else:  # "sklearn"
         loss = _xlogy(y, _sklearn_clip(p))
         loss += _xlogy(1 - y, _sklearn_clip(1 - p))
-    return np.negative(loss, out=loss)
+    return np.subtract(0, loss, out=loss)  # +0.0, not -0.0, for a perfect prediction
 
 
 def binary_cross_entropy(
@@ -151,6 +152,17 @@ def binary_cross_entropy(
         In ``probs``' dtype. ``"none"``: the losses :math:`\ell_i`, of the
         shape of ``probs`` broadcast against ``weight``; ``"mean"`` and
         ``"sum"``: a scalar, their mean or sum.
+
+    Raises
+    ------
+    ValueError
+        If an array is not one of finite real numbers of the documented shape,
+        or holds a value out of range; or, with ``reduction="mean"``, if there
+        are no losses (an empty batch: 0/0). ``"sum"`` of no losses is 0 and
+        ``"none"`` an empty array, as in PyTorch.
+    TypeError
+        If an option has the wrong type (``reduction`` not a string,
+        ``label_smoothing`` not a real number, ``axis`` not an int).
 
     Notes
     -----
@@ -242,6 +254,17 @@ def binary_cross_entropy_with_logits(
         of ``logits`` broadcast against ``weight`` and ``pos_weight``;
         ``"mean"`` and ``"sum"``: a scalar, their mean or sum.
 
+    Raises
+    ------
+    ValueError
+        If an array is not one of finite real numbers of the documented shape,
+        or holds a value out of range; or, with ``reduction="mean"``, if there
+        are no losses (an empty batch: 0/0). ``"sum"`` of no losses is 0 and
+        ``"none"`` an empty array, as in PyTorch.
+    TypeError
+        If an option has the wrong type (``reduction`` not a string,
+        ``label_smoothing`` not a real number, ``axis`` not an int).
+
     Examples
     --------
     >>> round(float(binary_cross_entropy_with_logits([0.0], [1.0])), 6)
@@ -310,6 +333,17 @@ def categorical_cross_entropy(
         shape of ``probs`` without ``axis``; ``"mean"`` and ``"sum"``: a scalar,
         their mean or sum.
 
+    Raises
+    ------
+    ValueError
+        If an array is not one of finite real numbers of the documented shape,
+        or holds a value out of range; or, with ``reduction="mean"``, if there
+        are no losses (an empty batch: 0/0). ``"sum"`` of no losses is 0 and
+        ``"none"`` an empty array, as in PyTorch.
+    TypeError
+        If an option has the wrong type (``reduction`` not a string,
+        ``label_smoothing`` not a real number, ``axis`` not an int).
+
     Notes
     -----
     ``normalize=True, clip="keras"`` reproduces
@@ -348,7 +382,7 @@ def categorical_cross_entropy(
     den = d.denominator if d.reduction == "mean" else None
     losses = Losses(d.reduction, (d.x2.shape[0],), d.x.dtype)
     for r0, r1 in row_slices(*d.x2.shape):
-        p, y = d.x2[r0:r1], d.targets(r0, r1)
+        p, y = d.x2[r0:r1], smooth(d.targets(r0, r1), d.eps, d.n_classes)
         if normalize:
             p = p / totals[r0:r1, None]
         if clip == "keras":
@@ -398,6 +432,17 @@ def softmax_cross_entropy(
         shape of ``logits`` without ``axis``; ``"mean"`` and ``"sum"``: a
         scalar, their mean or sum.
 
+    Raises
+    ------
+    ValueError
+        If an array is not one of finite real numbers of the documented shape,
+        or holds a value out of range; or, with ``reduction="mean"``, if there
+        are no losses (an empty batch: 0/0). ``"sum"`` of no losses is 0 and
+        ``"none"`` an empty array, as in PyTorch.
+    TypeError
+        If an option has the wrong type (``reduction`` not a string,
+        ``label_smoothing`` not a real number, ``axis`` not an int).
+
     Examples
     --------
     >>> round(float(softmax_cross_entropy([1.0, 2.0], [0.0, 1.0])), 4)
@@ -407,9 +452,10 @@ def softmax_cross_entropy(
     """
     d = dense_inputs(logits, targets, name="logits", axis=axis, label_smoothing=label_smoothing,
                      reduction=reduction)
-    if not targets_are_distributions(d):
+    loss, _, distributions = softmax_ce(d)
+    if not distributions:
         warn_targets("targets", d.axis, "computing -sum(y * log_softmax(x)) as given")
-    return softmax_ce(d)[0]
+    return loss
 
 
 def sparse_softmax_cross_entropy(
@@ -469,8 +515,16 @@ def sparse_softmax_cross_entropy(
     Raises
     ------
     ValueError
-        With ``reduction="mean"``, when every label is ignored or has weight 0
-        (the mean would be 0/0).
+        If an array is not one of finite real numbers of the documented shape,
+        or holds a value out of range (a label outside ``[0, C)`` that is not
+        ``ignore_index``); or, with ``reduction="mean"``, if there are no
+        losses (an empty batch) or every label is ignored or has weight 0 (the
+        mean would be 0/0). ``"sum"`` of no losses is 0 and ``"none"`` an
+        empty array, as in PyTorch.
+    TypeError
+        If an option has the wrong type (``ignore_index`` not an int or None,
+        ``reduction`` not a string, ``label_smoothing`` not a real number,
+        ``axis`` not an int).
 
     Notes
     -----
@@ -514,6 +568,17 @@ def sigmoid_squared_error(logits, targets, *, reduction: str = "mean"):
     numpy.ndarray
         In ``logits``' dtype. ``"none"``: the costs :math:`C`, of the shape of
         ``logits``; ``"mean"`` and ``"sum"``: a scalar, their mean or sum.
+
+    Raises
+    ------
+    ValueError
+        If an array is not one of finite real numbers of the documented shape,
+        or holds a value out of range; or, with ``reduction="mean"``, if there
+        are no losses (an empty batch: 0/0). ``"sum"`` of no losses is 0 and
+        ``"none"`` an empty array, as in PyTorch.
+    TypeError
+        If an option has the wrong type (``reduction`` not a string,
+        ``label_smoothing`` not a real number, ``axis`` not an int).
 
     Examples
     --------
