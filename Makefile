@@ -22,7 +22,7 @@ export PYTHONHASHSEED := 0
 help:
 	@echo "make book   build the website into $(HTML) (creates $(VENV) first)"
 	@echo "make test   check notebooks, run unit tests and every notebook, build, check the site"
-	@echo "make bench  re-measure accuracy and speed into ceutils/data (not part of test)"
+	@echo "make bench  re-measure accuracy, memory and speed into ceutils/data (not part of test)"
 	@echo "make clean  remove _build (keeps $(VENV))"
 
 # MathJax is served from the built site itself: npm installs the pinned copy.
@@ -58,10 +58,11 @@ test: $(STAMP) $(NODE_STAMP)
 	$(MAKE) --no-print-directory book
 	$(BIN)/pytest -n 2 tests -m site
 
-# Re-measures and rewrites the results in ceutils/data/ (a few minutes); `make test`
-# only checks the committed accuracy results.
+# Re-measures and rewrites the results in ceutils/data/ (about six minutes); `make test`
+# only checks the committed results.
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks.accuracy
+	$(BIN)/python -m benchmarks.memory
 	$(BIN)/python -m benchmarks.speed
 
 clean:

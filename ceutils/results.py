@@ -1,7 +1,8 @@
 """The committed benchmark results, and who wins where.
 
-``make bench`` (``benchmarks/accuracy.py`` and ``benchmarks/speed.py``) measures
-accuracy against mpmath and speed against PyTorch and TensorFlow and writes the
+``make bench`` (``benchmarks/accuracy.py``, ``benchmarks/speed.py`` and
+``benchmarks/memory.py``) measures accuracy against mpmath, speed against
+PyTorch and TensorFlow, and the memory of every function, and writes the
 results into this package's ``data/`` folder, so that chapter 11 reads them
 wherever ceutils is installed (through :mod:`importlib.resources`, never by a
 path relative to a notebook). :func:`verdicts` is the one definition of "ceutils
@@ -24,6 +25,9 @@ __all__ = [
     "accuracy_figure",
     "speed_rows",
     "speed_metadata",
+    "speed_fused_rows",
+    "memory_rows",
+    "memory_metadata",
     "underflows",
     "effective_error",
     "verdicts",
@@ -98,6 +102,44 @@ def speed_metadata() -> dict:
         The JSON object as written by ``benchmarks/speed.py``.
     """
     return json.loads(_text("speed.json"))
+
+
+def speed_fused_rows() -> list[dict]:
+    """The rows of ``speed_fused.csv``: the dense softmax and sigmoid fused kernels, timed.
+
+    Returns
+    -------
+    list of dict
+        Every field as the text written: ``loss``, ``classes``, ``rows``,
+        ``logits_MB``, ``implementation``, ``median_s``, ``min_s``, ``max_s``,
+        ``ratio_to_torch``, ``ratio_to_torch_min``, ``ratio_to_floor``.
+    """
+    return _csv("speed_fused.csv")
+
+
+def memory_rows() -> list[dict]:
+    """The rows of ``memory.csv``: what each public function allocates at 10^7 elements.
+
+    Returns
+    -------
+    list of dict
+        Every field as the text written: ``function``, ``options``,
+        ``elements``, ``largest_input_MB``, ``peak_MB``, ``result_MB``,
+        ``temporaries_MB``, ``peak_over_largest_input``,
+        ``temporaries_over_largest_input``, ``seconds``.
+    """
+    return _csv("memory.csv")
+
+
+def memory_metadata() -> dict:
+    """``memory.json``: sizes, the goal and versions of the memory run.
+
+    Returns
+    -------
+    dict
+        The JSON object as written by ``benchmarks/memory.py``.
+    """
+    return json.loads(_text("memory.json"))
 
 
 def underflows(row: dict) -> bool:

@@ -21,7 +21,9 @@ after a change to ceutils say what the change fixed.
 
 from __future__ import annotations
 
+import contextlib
 import re
+import signal
 import warnings
 from dataclasses import dataclass, field
 
@@ -463,6 +465,21 @@ def names_argument(message: str, arg: str) -> bool:
 
 
 # --------------------------------------------------------------------------- the test
+@contextlib.contextmanager
+def time_limit(seconds: float):
+    """Raise ``TimeoutError`` in the calling (main) thread after ``seconds``."""
+    def alarm(*_):
+        raise TimeoutError(f"still running after {seconds} s")
+
+    previous = signal.signal(signal.SIGALRM, alarm)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
 @pytest.mark.parametrize("case", CASES, ids=[f"{c.cls}-{c.id}" for c in CASES])
 def test_bad_input(case: Case):
     if case.expect == "error":
@@ -475,7 +492,7 @@ def test_bad_input(case: Case):
         with pytest.warns(UserWarning, match=rf"{case.arg} rows are not probability"):
             case.call()
     else:
-        with warnings.catch_warnings():
+        with warnings.catch_warnings(), time_limit(case.seconds):
             warnings.simplefilter("error")
             result = case.call()
         case.check(result)
@@ -497,33 +514,24 @@ OUTCOMES = ("clear error", "right answer", "documented warning", "unclear except
 
 def outcome(case: Case) -> str:
     """What the call did, in the words of :data:`OUTCOMES`."""
-    import signal
-
-    def alarm(*_):
-        raise TimeoutError
-
     if case.spec.fn is None:
         return "absent"
-    signal.signal(signal.SIGALRM, alarm)
-    signal.setitimer(signal.ITIMER_REAL, case.seconds)
-    try:
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always")
-            try:
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            with time_limit(case.seconds):
                 result = case.call()
-            except TimeoutError:
-                return "hang"
-            except (ValueError, TypeError) as exc:
-                if case.expect != "error":
-                    return "unclear exception"
-                msg = str(exc)
-                clear = names_argument(msg, case.arg) and len(msg) <= MAX_MESSAGE
-                return "clear error" if clear else "unclear exception"
-            except Exception:  # any other exception is unclear by definition
+        except TimeoutError:
+            return "hang"
+        except (ValueError, TypeError) as exc:
+            if case.expect != "error":
                 return "unclear exception"
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-    warned = any(issubclass(w.category, Warning) for w in caught)
+            msg = str(exc)
+            clear = names_argument(msg, case.arg) and len(msg) <= MAX_MESSAGE
+            return "clear error" if clear else "unclear exception"
+        except Exception:  # any other exception is unclear by definition
+            return "unclear exception"
+    warned = bool(caught)
     if case.expect == "warning":
         return "documented warning" if warned else "silent wrong result"
     if case.expect == "error":

@@ -1,0 +1,63 @@
+"""The committed speed results are complete, consistent, and meet the fused kernel's goals.
+
+``speed.csv``, ``speed_fused.csv`` and ``speed.json`` in ceutils' package data
+are written by ``benchmarks/speed.py`` (``make bench``); timing is not repeated
+here. Goals, for ``sparse_softmax_cross_entropy_and_grad`` on float32 logits,
+one thread, at every C: a median time at most half PyTorch's forward and
+backward, and no more than TensorFlow's fused kernel.
+"""
+
+import pytest
+
+from benchmarks import speed
+from ceutils import results
+
+ROWS = results.speed_rows()
+FUSED_ROWS = results.speed_fused_rows()
+META = results.speed_metadata()
+SPARSE = ("ceutils", "ceutils fused", "torch", "tensorflow", "tensorflow fused kernel",
+          "exp floor")
+
+
+def _by(rows, *keys):
+    return {tuple(r[k] for k in keys): r for r in rows}
+
+
+def test_every_size_and_implementation_was_measured():
+    assert {(int(r["classes"]), r["implementation"]) for r in ROWS} == {
+        (c, i) for c in speed.CLASSES for i in SPARSE}
+    assert {(r["loss"], r["implementation"]) for r in FUSED_ROWS} == {
+        *(("softmax", i) for i in ("ceutils fused", "torch", "tensorflow fused kernel",
+                                   "exp floor")),
+        *(("sigmoid", i) for i in ("ceutils fused", "torch", "tensorflow", "exp floor"))}
+    assert META["repeats"] >= 5 and META["threads"]["torch.get_num_threads"] == 1
+
+
+@pytest.mark.parametrize("c", speed.CLASSES)
+def test_fused_kernel_meets_the_goals(c):
+    row = _by(ROWS, "classes", "implementation")[str(c), "ceutils fused"]
+    for key, goal in speed.GOALS.items():
+        assert float(row[key]) <= goal, (key, row)
+    assert META["goals_met"][str(c)] is True
+
+
+@pytest.mark.parametrize("rows", [ROWS, FUSED_ROWS], ids=["speed", "speed_fused"])
+def test_ratios_are_those_of_the_times(rows):
+    groups = {}
+    for r in rows:
+        groups.setdefault((r.get("loss"), r["classes"]), {})[r["implementation"]] = r
+    for impls in groups.values():
+        torch, floor = impls["torch"], impls["exp floor"]
+        for r in impls.values():
+            assert float(r["min_s"]) <= float(r["median_s"]) <= float(r["max_s"])
+            assert abs(float(r["ratio_to_torch"])
+                       - float(r["median_s"]) / float(torch["median_s"])) <= 0.01
+            assert abs(float(r["ratio_to_floor"])
+                       - float(r["median_s"]) / float(floor["median_s"])) <= 0.02 * float(
+                r["ratio_to_floor"])
+
+
+def test_fused_kernel_needs_no_more_memory_than_its_gradient():
+    for r in ROWS:
+        if r["implementation"].startswith("ceutils"):
+            assert float(r["extra_memory_over_logits"]) <= 1.1, r
