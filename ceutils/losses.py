@@ -5,9 +5,18 @@ per-sample (softmax) losses, ``"sum"`` their sum, ``"mean"`` their sum divided
 by the number of losses, except that :func:`sparse_softmax_cross_entropy` with
 class weights divides by :math:`\sum_n w_{y_n}` over the labels not ignored.
 
+A ``"mean"`` of no losses (an empty batch) raises ``ValueError``: it is 0/0,
+which PyTorch returns as ``nan``. ``"sum"`` of no losses is 0 and ``"none"``
+an empty array, as in PyTorch.
+
 Dtypes follow optax: targets and weights are cast to the dtype of ``probs`` or
 ``logits``, and the loss comes back in that dtype (integer inputs count as
 float64). :mod:`ceutils.gradients` follows the same rule.
+
+Weights broadcast only as documented: to the shape of the losses, never
+enlarging it. Probabilities, targets and weights are validated as
+:mod:`ceutils._validation` describes (real, finite, in range; PyTorch tensors
+are accepted, masked arrays with masked entries refused).
 """
 
 from __future__ import annotations
@@ -121,8 +130,10 @@ def binary_cross_entropy(
     targets : array_like, same shape as ``probs``
         Targets in [0, 1] (0/1 labels or soft targets), cast to ``probs``' dtype.
     weight : array_like, optional
-        Per-element rescaling weights :math:`w_i \ge 0`, broadcast against
-        ``probs`` (``torch.nn.BCELoss(weight=...)``).
+        Per-element rescaling weights :math:`w_i \ge 0`, broadcasting to the
+        shape of ``probs`` (``torch.nn.BCELoss(weight=...)``); a weight that
+        would enlarge the loss, such as a column ``(N, 1)`` for ``N`` losses,
+        raises ``ValueError``, as PyTorch refuses it.
     clip : {None, "keras", "torch", "sklearn"}
         How the library being reproduced keeps the logarithms finite:
 
@@ -150,8 +161,8 @@ def binary_cross_entropy(
     -------
     numpy.ndarray
         In ``probs``' dtype. ``"none"``: the losses :math:`\ell_i`, of the
-        shape of ``probs`` broadcast against ``weight``; ``"mean"`` and
-        ``"sum"``: a scalar, their mean or sum.
+        shape of ``probs``; ``"mean"`` and ``"sum"``: a scalar, their mean or
+        sum.
 
     Raises
     ------
@@ -235,11 +246,13 @@ def binary_cross_entropy_with_logits(
         Targets :math:`z` in [0, 1] (multi-hot labels or soft targets), cast to
         ``logits``' dtype.
     pos_weight : array_like, optional
-        Weight :math:`q \ge 0` of positive examples, broadcast along the last
-        axis (one per class), as in ``torch.nn.BCEWithLogitsLoss`` and
+        Weight :math:`q \ge 0` of positive examples, broadcasting to the shape
+        of ``logits`` (one per class along the last axis, say), as in
+        ``torch.nn.BCEWithLogitsLoss`` and
         ``tf.nn.weighted_cross_entropy_with_logits``.
     weight : array_like, optional
-        Per-element rescaling weights, broadcast against ``logits``.
+        Per-element rescaling weights, broadcasting to the shape of ``logits``.
+        Neither weight may enlarge the loss (``ValueError``, as in PyTorch).
     label_smoothing : float in [0, 1]
         Targets become :math:`z (1 - \epsilon) + \epsilon / 2` first, as
         ``keras.losses.binary_crossentropy(from_logits=True, label_smoothing=ε)``
@@ -251,8 +264,7 @@ def binary_cross_entropy_with_logits(
     -------
     numpy.ndarray
         In ``logits``' dtype. ``"none"``: the losses :math:`\ell`, of the shape
-        of ``logits`` broadcast against ``weight`` and ``pos_weight``;
-        ``"mean"`` and ``"sum"``: a scalar, their mean or sum.
+        of ``logits``; ``"mean"`` and ``"sum"``: a scalar, their mean or sum.
 
     Raises
     ------
