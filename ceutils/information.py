@@ -32,23 +32,26 @@ def _zero_nan_where_zero(out: np.ndarray, x) -> np.ndarray:
     return out
 
 
-def _xlogy(x, y, out: np.ndarray | None = None) -> np.ndarray:
-    """``x * log(y)``, 0 where ``x == 0``; for checked inputs (``y`` never NaN)."""
+def _x_log(log, x, y, out: np.ndarray | None = None) -> np.ndarray:
+    """``x * log(y)`` for ``log`` = ``np.log`` or ``np.log1p``, 0 where ``x == 0``.
+
+    For checked inputs only (``y`` never NaN): the one product that needs the
+    convention, ``0·(±inf)``, is NaN before it is mended.
+    """
     if out is None:
         out = np.empty(np.broadcast_shapes(np.shape(x), np.shape(y)), np.result_type(x, y, 1.0))
     with np.errstate(divide="ignore", invalid="ignore"):
-        np.log(y, out=out)
+        log(y, out=out)
         out *= x
     return _zero_nan_where_zero(out, x)
+
+
+def _xlogy(x, y, out: np.ndarray | None = None) -> np.ndarray:
+    return _x_log(np.log, x, y, out)
 
 
 def _xlog1py(x, y) -> np.ndarray:
-    """``x * log1p(y)``, 0 where ``x == 0``; for checked inputs (``y`` never NaN)."""
-    out = np.empty(np.broadcast_shapes(np.shape(x), np.shape(y)), np.result_type(x, y, 1.0))
-    with np.errstate(divide="ignore", invalid="ignore"):
-        np.log1p(y, out=out)
-        out *= x
-    return _zero_nan_where_zero(out, x)
+    return _x_log(np.log1p, x, y)
 
 
 def xlogy(x, y) -> np.ndarray:
