@@ -16,14 +16,19 @@ HTML := _build/html
 # TensorFlow's logging variables are set by ceutils.adapters, which everything
 # that imports TensorFlow imports first.
 export PYTHONHASHSEED := 0
+# The book's build and tests need every library: a notebook whose PyTorch,
+# TensorFlow, Keras or scikit-learn is missing fails instead of showing a
+# skipped row (ceutils.libraries). A reader's light install leaves it unset.
+export CEUTILS_REQUIRE_FRAMEWORKS := 1
 
-.PHONY: help book test bench install clean
+.PHONY: help book pdf test bench install clean
 
 help:
 	@echo "make book   build the website into $(HTML) (creates $(VENV) first)"
+	@echo "make pdf    build the website and the whole book as one PDF, $(PDF)"
 	@echo "make test   check notebooks, run unit tests and every notebook, build, check the site"
 	@echo "make bench  re-measure accuracy, memory and speed into ceutils/data (not part of test)"
-	@echo "make clean  remove _build (keeps $(VENV))"
+	@echo "make clean  remove _build and $(EXECUTED) (keeps $(VENV))"
 
 # MathJax is served from the built site itself: npm installs the pinned copy.
 NODE_STAMP := node_modules/.package-lock.json
@@ -41,21 +46,62 @@ $(STAMP): requirements.txt pyproject.toml
 
 install: $(STAMP) $(NODE_STAMP)
 
+# Fill the execution cache (tools/execute_notebooks.py: a cache filled under other
+# dependencies is emptied first; notebooks the tests just executed are taken from
+# .executed/ if they pass its checks; the rest run two at a time), then render
+# the book, which then executes nothing.
+define render_book
+$(BIN)/python -m tools.execute_notebooks --jobs 2
+$(BIN)/jupyter-book build -W -n --keep-going .
+@test -f $(HTML)/index.html || { echo "error: $(HTML)/index.html was not produced" >&2; exit 1; }
+$(MAKE) --no-print-directory $(PDF)
+@cp -p $(PDF) $(HTML)/
+@echo "Book built: $(CURDIR)/$(HTML)/index.html"
+endef
+
+# nbmake's executed copies of the notebooks on their way to the build
+# (tools/handover.py). Both targets delete it first: nothing from an earlier or
+# failed run reaches the book.
+EXECUTED := .executed
+
 book: $(STAMP) $(NODE_STAMP)
-	@# Execute changed notebooks two at a time into the build's execution cache;
-	@# the build then only renders (and executes nothing an unchanged rebuild).
-	$(BIN)/python tools/execute_notebooks.py --jobs 2
-	$(BIN)/jupyter-book build -W -n --keep-going .
-	@test -f $(HTML)/index.html || { echo "error: $(HTML)/index.html was not produced" >&2; exit 1; }
-	@echo "Book built: $(CURDIR)/$(HTML)/index.html"
+	rm -rf $(EXECUTED)
+	$(render_book)
+
+# The whole book as one PDF, offered for download by the website: Jupyter Book's
+# single-page build printed by Debian's Chromium (tools/book_pdf.py). Rebuilt
+# only when the content of a page, stylesheet or figure of the website changed
+# (a checksum, since Sphinx rewrites some files unchanged on every build).
+PDF := _build/pdf/cross-entropy-executable.pdf
+PDF_INPUTS := _build/pdf/.inputs.sha1
+
+pdf: book
+
+# Always checked; its date changes only when the checksum does.
+$(PDF_INPUTS): FORCE
+	@mkdir -p $(dir $@)
+	@find $(HTML) -type f \( -name '*.html' -o -name '*.css' -o -name '*.png' \) -print0 \
+	  | sort -z | xargs -0 sha1sum | sha1sum > $@.new
+	@if cmp -s $@.new $@; then rm $@.new; else mv $@.new $@; fi
+
+.PHONY: FORCE
+FORCE:
+
+$(PDF): $(PDF_INPUTS) tools/book_pdf.py
+	$(BIN)/jupyter-book build -W -n --keep-going --builder singlehtml .
+	$(BIN)/python -m tools.book_pdf --html _build/singlehtml --out $@
 
 NOTEBOOKS := $(shell find chapters reference -name '*.ipynb' -not -path '*/.ipynb_checkpoints/*' 2>/dev/null | sort)
 
+# nbmake runs fresh copies of the notebooks and writes each executed copy back
+# (--overwrite), so that the build can use their outputs.
 test: $(STAMP) $(NODE_STAMP)
+	rm -rf $(EXECUTED)
 	$(BIN)/nbstripout --verify $(NOTEBOOKS)
 	$(BIN)/ruff check .
-	$(BIN)/pytest -n 2 --dist worksteal --nbmake $(NOTEBOOKS) tests ceutils -m "not site"
-	$(MAKE) --no-print-directory book
+	$(BIN)/python -m tools.handover $(NOTEBOOKS)
+	$(BIN)/pytest -n 2 --dist worksteal --nbmake --overwrite $(addprefix $(EXECUTED)/,$(NOTEBOOKS)) tests ceutils -m "not site"
+	$(render_book)
 	$(BIN)/pytest -n 2 tests -m site
 
 # Re-measures and rewrites the results in ceutils/data/ (about six minutes); `make test`
@@ -66,4 +112,4 @@ bench: $(STAMP)
 	$(BIN)/python -m benchmarks.speed
 
 clean:
-	rm -rf _build
+	rm -rf _build $(EXECUTED)

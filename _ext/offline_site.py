@@ -6,6 +6,9 @@
   copies the parts of MathJax the browser can load (the combined TeX/MathML +
   CommonHTML component, the TeX extensions it autoloads, the CHTML fonts, the
   menu and the accessibility extensions) into the build.
+* **MathJax only where there is math.** Sphinx also loads MathJax on a page
+  whose toctree includes pages with math (the book's front page); a page whose
+  body has no math gets no MathJax.
 * **Thebe** (live code cells through Binder) is switched off while
   ``launch_buttons.thebe`` is false in ``_config.yml``. Jupyter Book always loads
   ``sphinx_thebe``, which otherwise writes a Binder configuration naming a
@@ -70,6 +73,26 @@ def copy_mathjax(app: Sphinx, exception: Exception | None) -> None:
         shutil.copy2(licence, target / "LICENSE")
 
 
+# What MathJax typesets: Sphinx's math markup and TeX delimiters in notebook outputs.
+MATH_MARKERS = ('class="math', "\\(", "\\[", "$$")
+
+
+def drop_mathjax_without_math(app: Sphinx, pagename, templatename, context, doctree) -> None:
+    if "script_files" not in context:
+        return
+    body = context.get("body") or ""
+    if any(marker in body for marker in MATH_MARKERS):
+        return
+
+    def is_mathjax(js) -> bool:
+        filename = str(getattr(js, "filename", js) or "")
+        body = (getattr(js, "attributes", None) or {}).get("body", "")
+        return MATHJAX_ENTRY in filename or "window.MathJax" in body
+
+    # In place: a handler after this one may still add a file to the page's list.
+    context["script_files"][:] = [js for js in context["script_files"] if not is_mathjax(js)]
+
+
 def _thebe_enabled(app: Sphinx) -> bool:
     options = app.config.html_theme_options or {}
     return bool((options.get("launch_buttons") or {}).get("thebe"))
@@ -108,4 +131,6 @@ def setup(app: Sphinx) -> dict:
     # After sphinx_thebe has added its nodes (doctree-resolved, priority 500).
     app.connect("doctree-resolved", strip_thebe_nodes, priority=900)
     app.connect("html-page-context", strip_thebe_scripts, priority=900)
+    # After sphinx.ext.mathjax has added its scripts (priority 500).
+    app.connect("html-page-context", drop_mathjax_without_math, priority=900)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

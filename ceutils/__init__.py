@@ -5,9 +5,11 @@ cross-entropy losses and their gradients, the source documents' worked examples
 as named data (:mod:`ceutils.examples`), and modules loaded on first use:
 :mod:`ceutils.adapters` (the same inputs through scikit-learn, PyTorch and
 TensorFlow/Keras), :mod:`ceutils.agreement` (tables of implementations that
-must agree), :mod:`ceutils.display` (small HTML tables and printed warnings),
-:mod:`ceutils.results` (the committed benchmark results) and
-:mod:`ceutils.crosswalk` (the API crosswalk). ``import ceutils`` imports NumPy only.
+must agree), :mod:`ceutils.display` (small HTML tables, printed warnings, glue),
+:mod:`ceutils.libraries` (what a notebook does when PyTorch, TensorFlow, Keras or
+scikit-learn is not installed), :mod:`ceutils.results` (the committed benchmark
+results) and :mod:`ceutils.crosswalk` (the API crosswalk). ``import ceutils``
+imports NumPy only.
 """
 
 from . import examples
@@ -26,7 +28,7 @@ __version__ = package_version("ceutils")
 __all__ = [*_information_all, *_activations_all, *_losses_all, *_gradients_all, "versions",
            "examples"]
 
-_SUBMODULES = ("adapters", "agreement", "crosswalk", "display", "results")
+_SUBMODULES = ("adapters", "agreement", "crosswalk", "display", "libraries", "results")
 
 
 def __getattr__(name: str):

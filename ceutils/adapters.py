@@ -4,7 +4,10 @@ Every adapter takes NumPy-like inputs in the order ceutils uses
 (``logits``/``probs`` first, then ``targets``/``labels``), calls exactly one
 library function, and returns a NumPy array in the library's own result dtype
 (``dtype`` chooses the precision the library computes in). The libraries are
-imported on first use, so ``import ceutils`` stays fast and light.
+imported on first use, so ``import ceutils`` stays fast and light; an adapter
+whose library is not installed raises
+:class:`~ceutils.libraries.LibraryNotInstalled` (an ``ImportError`` whose
+message names the library and the pip command that installs it).
 
 Loading this module sets TensorFlow's logging variables (the only place in the
 book that does): code that imports ``tensorflow`` or ``keras`` itself imports
@@ -18,6 +21,8 @@ import os
 from functools import cache
 
 import numpy as np
+
+from .libraries import load
 
 __all__ = [
     "sklearn_log_loss",
@@ -54,26 +59,21 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
 
 
+# Each raises ceutils.libraries.LibraryNotInstalled, naming the library and the
+# pip command, when its library is not installed.
 @cache
 def _torch():
-    import torch
-
-    return torch
+    return load("torch")
 
 
 @cache
 def _tf():
-    import tensorflow as tf
-
-    return tf
+    return load("tensorflow")
 
 
 @cache
 def _keras():
-    _tf()
-    import keras
-
-    return keras
+    return load("keras")
 
 
 def _t(x, dtype):
@@ -110,6 +110,7 @@ def sklearn_log_loss(probs, targets, **kwargs) -> np.ndarray:
     numpy.ndarray
         A float64 scalar: the mean loss, or the sum with ``normalize=False``.
     """
+    load("sklearn")
     from sklearn.metrics import log_loss
 
     return np.asarray(log_loss(targets, probs, **kwargs))

@@ -4,7 +4,10 @@ The functions, what each expects and returns by default, and how to call each
 through :mod:`ceutils.adapters` are data (``data/crosswalk.json``); this module
 evaluates every call on one set of inputs and renders a table per loss whose
 rows are the libraries' functions, four columns wide, so that every column is
-readable at the book's content width and in print.
+readable at the book's content width and in print. A function whose library is
+not installed is shown with the message of its
+:class:`~ceutils.libraries.LibraryNotInstalled` in place of its value, as
+:func:`ceutils.agreement.agree` shows a skipped row.
 """
 
 from __future__ import annotations
@@ -18,9 +21,10 @@ from importlib import resources
 import numpy as np
 
 from .display import HTML, code, html_table
+from .libraries import LibraryNotInstalled, _may_skip
 from .losses import KERAS_EPSILON, TORCH_LOG_CLAMP
 
-__all__ = ["losses", "input_names", "evaluate", "tables"]
+__all__ = ["losses", "input_names", "evaluate", "means", "tables"]
 
 _CONSTANTS = {"KERAS_EPSILON": KERAS_EPSILON, "TORCH_LOG_CLAMP": TORCH_LOG_CLAMP,
               "FLOAT64_EPS": float(np.finfo(np.float64).eps)}
@@ -90,7 +94,9 @@ def evaluate(inputs: Mapping[str, object]) -> list[dict]:
     -------
     list of dict
         :func:`losses`, each function with ``value``: what it returned, as a
-        float64 array.
+        float64 array; or, if its library is not installed, with
+        ``not_installed``: the :class:`~ceutils.libraries.LibraryNotInstalled`
+        it raised (with ``CEUTILS_REQUIRE_FRAMEWORKS=1`` that error propagates).
     """
     missing = set(input_names()) - set(inputs)
     if missing:
@@ -101,9 +107,50 @@ def evaluate(inputs: Mapping[str, object]) -> list[dict]:
             args = [np.asarray(inputs[name]) for name in fn["args"]]
             if fn.get("flatten"):
                 args = [a.ravel() for a in args]
-            value = _resolve(fn["call"])(*args, **fn.get("kwargs", {}))
+            try:
+                value = _resolve(fn["call"])(*args, **fn.get("kwargs", {}))
+            except LibraryNotInstalled as err:
+                if not _may_skip(err):
+                    raise
+                fn["not_installed"] = err
+                continue
             fn["value"] = np.asarray(value, dtype=np.float64)
     return evaluated
+
+
+def _raise(err: Exception):
+    def row():
+        raise err
+
+    return row
+
+
+def means(evaluated: list[dict], group: str) -> dict:
+    """The mean of every function of a group, ceutils' first: the rows of an agreement table.
+
+    Parameters
+    ----------
+    evaluated : list of dict
+        What :func:`evaluate` returned.
+    group : {"softmax", "sigmoid"}
+        Within a group every function computes the same mean.
+
+    Returns
+    -------
+    dict
+        Function name to its mean value (a float), ceutils' functions first so
+        that the reference is always computed; a function whose library is not
+        installed maps to a callable that raises its
+        :class:`~ceutils.libraries.LibraryNotInstalled`, so that the table
+        shows it as skipped.
+    """
+    fns = [fn for loss in evaluated if loss["group"] == group for fn in loss["functions"]]
+    if not fns:
+        raise ValueError(f"group must be one of {sorted({loss['group'] for loss in evaluated})}; "
+                         f"got {group!r}")
+    fns.sort(key=lambda fn: fn["library"] != "ceutils")
+    return {fn["function"]: (_raise(fn["not_installed"]) if "not_installed" in fn
+                             else float(np.mean(fn["value"]))) for fn in fns}
 
 
 def _function_cell(fn: dict) -> HTML:
@@ -130,14 +177,16 @@ def tables(evaluated: list[dict]) -> HTML:
     -------
     HTML
         The tables, one after the other (``<table class="ce-table ce-crosswalk">``);
-        the value is the mean of what the function returns on the shared inputs.
+        the value is the mean of what the function returns on the shared inputs,
+        or the message saying that its library is not installed.
     """
     out = []
     for loss in evaluated:
         rows = [(_function_cell(fn),
                  _lines(("class axis", fn["axis"]), ("reduction", fn["reduction"])),
                  _lines(("clipping", fn["clipping"]), ("label smoothing", fn["smoothing"])),
-                 f"{float(np.mean(fn['value'])):.6f}")
+                 str(fn["not_installed"]) if "not_installed" in fn
+                 else f"{float(np.mean(fn['value'])):.6f}")
                 for fn in loss["functions"]]
         out.append(html_table(HEADER, rows, caption=loss["title"], numeric=(3,),
                               classes=("ce-crosswalk",)))

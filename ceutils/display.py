@@ -1,9 +1,12 @@
-"""What the chapters show besides mathematics: small HTML tables and caught warnings.
+"""What the chapters show besides mathematics: tables, caught warnings, glued values.
 
 Every table ceutils renders is built by :func:`html_table`: a
 ``<table class="ce-table">`` whose numeric cells are ``<td class="ce-num">``,
 with no inline style, so that the book's stylesheet spaces, rules and
-right-aligns them. The module imports the standard library only.
+right-aligns them. :func:`glue` hands a value to the book's text through
+myst-nb, and works without myst-nb too, so a notebook runs outside the book.
+The module imports the standard library only (IPython and myst-nb when
+:func:`glue` is first called).
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from html import escape
 from numbers import Real
 
-__all__ = ["HTML", "html_table", "breakable", "code", "print_warnings", "show_warnings"]
+__all__ = ["HTML", "html_table", "breakable", "code", "glue", "print_warnings", "show_warnings"]
 
 _NUMBER = re.compile(r"[-+\u2212]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?|[-+]?(inf|nan)")
 
@@ -169,3 +172,48 @@ def show_warnings() -> Iterator[list[warnings.WarningMessage]]:
         warnings.simplefilter("always")
         yield caught
     print_warnings(caught)
+
+
+def glue(name: str, variable, display: bool = True) -> None:
+    """Make ``variable`` available to the book's text as ``{glue:text}`name```: myst-nb's glue.
+
+    In the book's build this is ``myst_nb.glue``. Where myst-nb is not installed
+    (a reader's light install) nothing is glued: with ``display=True`` the
+    value is shown as the cell's output, otherwise nothing happens.
+
+    Parameters
+    ----------
+    name : str
+        The key the text refers to, e.g. ``"c01_H_exact"``.
+    variable : object
+        A Python ``float``, ``int`` or ``str`` (a formatted number), or a
+        figure or other displayable object.
+    display : bool
+        Whether to show the value as the cell's output too.
+
+    Raises
+    ------
+    TypeError
+        For a NumPy scalar: it would print as ``np.float64(...)`` in the text,
+        so glue ``float(x)`` or a formatted string instead.
+
+    Examples
+    --------
+    >>> glue("c00_half", 0.5, display=False)
+    """
+    if type(variable).__module__ == "numpy" and getattr(variable, "ndim", None) == 0:
+        raise TypeError(f"glue {name!r}: got {type(variable).__name__} {variable}; glue a "
+                        f"Python number (float(x), int(x)) or a formatted string")
+    try:
+        from myst_nb import glue as myst_glue
+    except ModuleNotFoundError as err:
+        if err.name != "myst_nb":
+            raise
+        if display:
+            try:
+                from IPython.display import display as show
+            except ModuleNotFoundError:
+                show = print
+            show(variable)
+        return
+    myst_glue(name, variable, display=display)

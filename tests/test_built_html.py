@@ -4,34 +4,18 @@ These read the HTML that readers get. They fail, rather than skip, when the
 site has not been built: `make test` always builds it first.
 """
 
+import html
 import re
 from pathlib import Path
 
 import pytest
-import yaml
+
+from tools import cff, citation, toc
 
 ROOT = Path(__file__).resolve().parents[1]
 HTML = ROOT / "_build" / "html"
 
 pytestmark = pytest.mark.site
-
-
-def _toc_files() -> list[str]:
-    toc = yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf-8"))
-    files = [toc["root"]]
-
-    def walk(node):
-        if isinstance(node, dict):
-            if "file" in node:
-                files.append(node["file"])
-            for value in node.values():
-                walk(value)
-        elif isinstance(node, list):
-            for item in node:
-                walk(item)
-
-    walk(toc.get("parts", toc.get("chapters", [])))
-    return files
 
 
 def _page(doc: str) -> str:
@@ -40,8 +24,8 @@ def _page(doc: str) -> str:
     return path.read_text(encoding="utf-8")
 
 
-TOC = _toc_files()
-NOTEBOOKS = [f for f in TOC if (ROOT / f"{f}.ipynb").is_file()]
+TOC = toc.docnames(ROOT)
+NOTEBOOKS = [f for f in TOC if toc.source(f, ROOT).suffix == ".ipynb"]
 
 
 def test_site_was_built():
@@ -57,6 +41,15 @@ def test_no_numpy_scalar_repr_no_empty_glue_no_traceback(doc):
     for marker in ("Traceback (most recent call last)", "Error</span>Traceback"):
         assert marker not in html, "a Python traceback is shown"
     assert 'class="output traceback' not in html
+
+
+@pytest.mark.parametrize("doc", NOTEBOOKS)
+def test_no_library_was_skipped(doc):
+    """The published book never says that a library is missing: the build requires them all."""
+    html = _page(doc)
+    assert "not installed: pip install" not in html, "a table row was skipped"
+    assert "This cell runs" not in html, "a needs() cell was skipped"
+    assert "nothing was compared" not in html
 
 
 def test_chapter_01_shows_both_entropy_values_as_glued_text():
@@ -87,3 +80,30 @@ def test_figures_are_rendered(doc):
     for src in images:
         target = (HTML / doc).parent / src
         assert target.resolve().is_file(), f"missing image file {src}"
+
+
+def _text(title: str) -> str:
+    """``title`` as Sphinx writes it in HTML, apart from smart quotes (’ -> ')."""
+    return html.escape(title, quote=False)
+
+
+def test_chapter_numbers_in_the_site_are_the_citations_numbers():
+    # Jupyter Book numbers the chapters itself; the citations number them from _toc.yml.
+    for chapter in citation.chapters(ROOT):
+        numbered = re.findall(r'<h1><span class="section-number">(\d+)\. </span>(.*?)<a ',
+                              _page(chapter.docname).replace("\u2019", "'"), re.S)
+        assert numbered == [(str(chapter.number), _text(chapter.title))], chapter.docname
+
+
+def test_how_to_cite_page_shows_every_citation():
+    page = _page("reference/how_to_cite")
+    blocks = [html.unescape(re.sub(r"<[^>]+>", "", block)) for block in
+              re.findall(r'<div class="highlight-bibtex[^"]*">(.*?)</div>\s*</div>', page, re.S)]
+    metadata = cff.load(ROOT)
+    chapters = citation.chapters(ROOT)
+    assert len(blocks) == 1 + len(chapters)
+    assert blocks[0].strip() == citation.book_bibtex(metadata)
+    for chapter, block in zip(chapters, blocks[1:], strict=True):
+        assert block.strip() == citation.chapter_bibtex(metadata, chapter)
+        label = f"<strong>Chapter {chapter.number}: {_text(chapter.title)}.</strong>"
+        assert label in page.replace("\u2019", "'"), label

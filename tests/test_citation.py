@@ -9,9 +9,7 @@ DOIs, the person/entity author shapes and the reference types.
 
 from __future__ import annotations
 
-import importlib.util
 import re
-import sys
 import tomllib
 from pathlib import Path
 
@@ -19,12 +17,10 @@ import jsonschema
 import pytest
 import yaml
 
-ROOT = Path(__file__).resolve().parents[1]
+from tools import cff as cff_file
+from tools import citation, toc
 
-_spec = importlib.util.spec_from_file_location("book_citation", ROOT / "tools" / "citation.py")
-citation = importlib.util.module_from_spec(_spec)
-sys.modules[_spec.name] = citation  # dataclasses look their module up there
-_spec.loader.exec_module(citation)
+ROOT = Path(__file__).resolve().parents[1]
 
 # --------------------------------------------------------------------------- schema subset
 _DATE = {"type": "string", "pattern": r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"}
@@ -90,7 +86,7 @@ CFF_1_2_0_SUBSET = {
 
 @pytest.fixture(scope="module")
 def cff() -> dict:
-    return citation.load_cff(ROOT)
+    return cff_file.load(ROOT)
 
 
 def test_cff_is_valid_cff_1_2_0(cff):
@@ -166,13 +162,30 @@ def test_bibtex_has_the_book_and_every_numbered_chapter(cff):
 
 
 def test_chapters_follow_the_toc():
-    toc = yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf-8"))
-    numbered = [str(c["file"]) for part in toc.get("parts", []) if part.get("numbered")
-                for c in part.get("chapters", []) if "file" in c]
+    # The reader itself is tested on a table of contents written for the test
+    # (tests/test_toc.py); the built site's chapter numbers in tests/test_built_html.py.
     chapters = citation.chapters(ROOT)
-    assert [c.docname for c in chapters] == numbered
-    assert [c.number for c in chapters] == list(range(1, len(numbered) + 1))
+    assert [c.docname for c in chapters] == toc.numbered_chapters(ROOT)
+    assert [c.number for c in chapters] == list(range(1, len(chapters) + 1))
     assert all(c.title for c in chapters)
+
+
+def test_release_prefers_the_preferred_citation():
+    cff = {"title": "Top", "version": "1.0", "date-released": "2025-03-04",
+           "preferred-citation": {"title": "Preferred", "version": "2.0", "year": 2026}}
+    release = cff_file.Release.from_cff(cff)
+    assert release == cff_file.Release(title="Preferred", version="2.0", date="2025-03-04",
+                                       year="2026")
+    bare = cff_file.Release.from_cff({"title": "T", "date-released": "2024-01-31"})
+    assert (bare.version, bare.date, bare.year) == ("", "2024-01-31", "2024")
+
+
+def test_release_of_the_book_matches_the_file(cff):
+    release = cff_file.release(ROOT)
+    text = (ROOT / "CITATION.cff").read_text(encoding="utf-8")
+    assert f'version: "{release.version}"' in text
+    assert f'date-released: "{release.date}"' in text
+    assert release.title == cff["title"]
 
 
 def test_bibtex_escapes_specials():
@@ -186,7 +199,10 @@ def test_bibtex_escapes_specials():
 
 
 def test_how_to_cite_page_uses_the_generator():
-    nb = (ROOT / "reference" / "how_to_cite.ipynb").read_text(encoding="utf-8")
-    assert "how_to_cite_markdown" in nb
+    # The page is MyST markdown whose citations the `how-to-cite` directive
+    # (_ext/how_to_cite.py) generates; tests/test_built_html.py checks the built page.
+    page = (ROOT / "reference" / "how_to_cite.md").read_text(encoding="utf-8")
+    assert re.search(r"^```\{how-to-cite\}\n```$", page, re.M)
+    assert "reference/how_to_cite" in toc.docnames(ROOT)
     markdown = citation.how_to_cite_markdown(ROOT)
     assert markdown.count("```bibtex") == 1 + len(citation.chapters(ROOT))

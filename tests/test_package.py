@@ -23,7 +23,8 @@ ROOT = Path(__file__).resolve().parents[1]
 # ceutils' public functions: the mathematics at the top level, and the modules
 # loaded on first use.
 MODULES = ["ceutils", "ceutils.adapters", "ceutils.agreement", "ceutils.crosswalk",
-           "ceutils.display", "ceutils.examples", "ceutils.provenance", "ceutils.results"]
+           "ceutils.display", "ceutils.examples", "ceutils.libraries", "ceutils.provenance",
+           "ceutils.results"]
 
 
 def _public_callables():
@@ -129,7 +130,7 @@ def test_import_imports_no_heavy_module():
 
 
 @pytest.mark.parametrize("module", ["ceutils.display", "ceutils.agreement", "ceutils.results",
-                                    "ceutils.crosswalk", "ceutils.adapters"])
+                                    "ceutils.crosswalk", "ceutils.adapters", "ceutils.libraries"])
 def test_submodules_import_no_heavy_module(module):
     code = (f"import sys; import {module};"
             "heavy = sorted({m.split('.')[0] for m in sys.modules} & "

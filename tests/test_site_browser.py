@@ -32,6 +32,8 @@ from urllib.parse import urlsplit
 import pytest
 import yaml
 
+from tools import toc
+
 pytestmark = pytest.mark.site
 
 REPO = Path(__file__).resolve().parent.parent
@@ -92,25 +94,12 @@ def _chromium() -> str | None:
 
 
 # --------------------------------------------------------------------------- the toc
-def _toc_entries(node):
-    for key in ("parts", "chapters", "sections"):
-        for entry in node.get(key, []) or []:
-            if "file" in entry:
-                yield str(entry["file"])
-            yield from _toc_entries(entry)
-
-
 def toc_docnames() -> list[str]:
-    toc_path = SITE_ROOT / "_toc.yml"
-    if not toc_path.is_file():
-        toc_path = REPO / "_toc.yml"
-    toc = yaml.safe_load(toc_path.read_text(encoding="utf-8"))
-    names = [str(toc["root"]), *_toc_entries(toc)]
-    return [n.removesuffix(".ipynb").removesuffix(".md") for n in names]
+    return toc.docnames(SITE_ROOT if (SITE_ROOT / "_toc.yml").is_file() else REPO)
 
 
 def _source_suffix(docname: str) -> str | None:
-    for suffix in (".ipynb", ".md"):
+    for suffix in toc.SOURCE_SUFFIXES:
         if (SITE_ROOT / f"{docname}{suffix}").is_file():
             return suffix
     return None
@@ -336,3 +325,350 @@ def test_screenshot_of_first_chapter(visit):
     v.page.screenshot(path=str(target), full_page=True)
     assert target.stat().st_size > 10_000
     assert v.page.locator("mjx-container").count() > 0
+
+
+# --------------------------------------------------------------------------- any screen
+LAPTOP = {"width": 1280, "height": 900}
+PHONE = {"width": 390, "height": 844}
+# The gzip-compressed size of everything a page loads on a first visit, as a
+# static host serves it.
+PAGE_WEIGHT_LIMIT = 800 * 1024
+HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+
+_LAYOUT_PROBLEMS = r"""
+(strict) => {
+  const problems = [];
+  const article = document.querySelector('article.bd-article');
+  const name = (div) => div.id || div.textContent.trim().slice(0, 40);
+  // Display equations: nothing hidden; at a laptop's width every one fits, on a
+  // phone one may scroll sideways in its own box, never under its number.
+  article.querySelectorAll('div.math').forEach((div) => {
+    const mjx = div.querySelector(':scope > mjx-container');
+    if (!mjx) return;
+    if (div.scrollWidth > div.clientWidth + 1) {
+      problems.push(`equation ${name(div)} is cut off by ${div.scrollWidth - div.clientWidth}px`);
+    }
+    const beyond = mjx.scrollWidth - mjx.clientWidth;
+    const style = getComputedStyle(mjx);
+    const scrolls = ['auto', 'scroll'].includes(style.overflowX) && style.scrollbarWidth !== 'none';
+    if (beyond > 1 && (strict || !scrolls)) {
+      problems.push(`equation ${name(div)} is ${beyond}px wider than its box` +
+                    (scrolls ? ' (it scrolls)' : ' and cannot scroll'));
+    }
+    const eqno = div.querySelector(':scope > span.eqno');
+    if (eqno) {
+      const a = mjx.getBoundingClientRect(), b = eqno.getBoundingClientRect();
+      if (a.right > b.left + 1 && b.right > a.left + 1) {
+        problems.push(`the number of equation ${name(div)} is drawn over it`);
+      }
+    }
+  });
+  // Code, output and tracebacks wrap instead of scrolling sideways.
+  article.querySelectorAll('pre').forEach((pre) => {
+    if (pre.scrollWidth > pre.clientWidth + 1) {
+      problems.push(`code block scrolls ${pre.scrollWidth - pre.clientWidth}px sideways: ` +
+                    pre.textContent.trim().slice(0, 50));
+    }
+  });
+  if (document.documentElement.scrollWidth > window.innerWidth + 1) {
+    const extra = document.documentElement.scrollWidth - window.innerWidth;
+    problems.push(`the page scrolls ${extra}px sideways`);
+  }
+  // The right-hand contents list keeps every entry inside its column.
+  const toc = document.querySelector('#pst-secondary-sidebar');
+  if (toc && toc.offsetParent !== null) {
+    const right = toc.getBoundingClientRect().right;
+    toc.querySelectorAll('a').forEach((a) => {
+      if (a.getBoundingClientRect().right > right + 1 || a.scrollWidth > a.clientWidth + 1) {
+        problems.push(`contents entry clipped: ${a.textContent.trim().slice(0, 40)}`);
+      }
+    });
+  }
+  // Tables of notebook output: columns ruled and padded, numbers to the right.
+  article.querySelectorAll('div.cell_output table, table.ce-table').forEach((table, t) => {
+    const cells = [...table.querySelectorAll('td, th')];
+    for (const cell of cells) {
+      const s = getComputedStyle(cell);
+      const padding = parseFloat(s.paddingLeft) + parseFloat(s.paddingRight);
+      const rule = parseFloat(s.borderLeftWidth) + parseFloat(s.borderRightWidth);
+      if (padding < 8 || rule < 1 || s.borderLeftStyle === 'none') {
+        const text = cell.textContent.trim().slice(0, 20);
+        problems.push(`table ${t}: cell "${text}" is not set apart ` +
+                      `(padding ${padding}px, rule ${rule}px)`);
+        break;
+      }
+    }
+    table.querySelectorAll('td').forEach((td) => {
+      const text = td.textContent.trim();
+      if (/^[-+\u2212]?(\d[\d,]*\.?\d*|\.\d+)([eE][-+]?\d+)?$/.test(text) &&
+          getComputedStyle(td).textAlign !== 'right') {
+        problems.push(`table ${t}: number ${text} is not right-aligned`);
+      }
+    });
+  });
+  // Chinese text carries its language, and a Chinese font comes first for it.
+  const han = new RegExp('[HAN]');
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    if (!han.test(node.data) || node.parentElement.closest('script, style')) continue;
+    const marked = node.parentElement.closest('[lang]');
+    const lang = marked ? marked.getAttribute('lang') : '';
+    if (!/^zh-Han[st]$/.test(lang)) {
+      problems.push(`Chinese text without lang="zh-Hans": ${node.data.trim().slice(0, 30)}`);
+      break;
+    }
+    const font = getComputedStyle(node.parentElement).fontFamily;
+    if (!/Noto Sans( Mono)? CJK [ST]C/.test(font.split(',')[0])) {
+      problems.push(`Chinese text without a Chinese font first: ${font}`);
+      break;
+    }
+  }
+  return problems;
+}
+""".replace("[HAN]", f"[{HAN}]")
+
+
+def _gzip_size(body: bytes) -> int:
+    import gzip
+
+    return len(gzip.compress(body, compresslevel=6))
+
+
+@pytest.mark.parametrize("docname", DOCNAMES)
+def test_page_fits_laptop_and_phone_and_is_light(browser, site_url, docname):
+    """Equations, code, tables, contents list and Chinese text at 1280 and 390 px;
+    the page's first visit loads at most PAGE_WEIGHT_LIMIT bytes gzip-compressed."""
+    v = PageVisit(browser, site_url)
+    responses = []
+    v.page.on("response", lambda response: responses.append(response))
+    try:
+        v.open(f"{site_url}/{docname}.html")
+        problems = [f"1280px: {p}" for p in v.page.evaluate(_LAYOUT_PROBLEMS, True)]
+        v.page.set_viewport_size(PHONE)
+        v.page.wait_for_timeout(300)  # the theme's sidebars slide out in 0.2 s
+        problems += [f"390px: {p}" for p in v.page.evaluate(_LAYOUT_PROBLEMS, False)]
+        assert not problems, f"{docname}:\n" + "\n".join(problems)
+
+        files = {r.url: r for r in responses if r.status == 200}
+        names = [urlsplit(url).path for url in files]
+        assert not [n for n in names if "fontawesome" in n or "/webfonts/" in n], names
+        has_math = v.page.locator(".math").count() > 0
+        loads_mathjax = any("mathjax" in n for n in names)
+        assert has_math == loads_mathjax, f"{docname}: math on the page {has_math}, " \
+            f"MathJax loaded {loads_mathjax}"
+        icon = v.page.locator('link[rel="icon"]').get_attribute("href")
+        assert icon and v.page.request.get(v.page.url.rsplit("/", 1)[0] + "/" + icon).ok
+        weight = sum(_gzip_size(r.body()) for r in files.values())
+        raw = sum(len(r.body()) for r in files.values())
+        print(f"{docname}: {len(files)} files, {raw / 1024:.0f} KB, {weight / 1024:.0f} KB gzip")
+        assert weight <= PAGE_WEIGHT_LIMIT, (
+            f"{docname} loads {weight / 1024:.0f} KB gzip-compressed "
+            f"(limit {PAGE_WEIGHT_LIMIT // 1024} KB) from {len(files)} files")
+        assert not v.errors, "; ".join(v.errors)
+    finally:
+        v.close()
+
+
+def _visible(page, selector: str) -> int:
+    return page.locator(selector).evaluate_all(
+        "els => els.filter(e => e.offsetParent !== null && getComputedStyle(e).visibility"
+        " !== 'hidden' && e.getBoundingClientRect().width > 0).length")
+
+
+def test_phone_menu_opens_the_chapter_list_and_navigates(browser, site_url):
+    if FIRST_CHAPTER is None:
+        pytest.skip("the table of contents lists no chapter yet")
+    v = PageVisit(browser, site_url)
+    try:
+        v.page.set_viewport_size(PHONE)
+        v.open(f"{site_url}/{FIRST_CHAPTER}.html", typeset=False)
+        page = v.page
+        # One ☰ button: the theme binds the first, which must be the visible one.
+        assert page.locator(".primary-toggle").count() == 1, "a hidden ☰ button is back"
+        assert _visible(page, ".primary-toggle") == 1
+        page.locator(".primary-toggle").first.click()
+        dialog = page.locator("#pst-primary-sidebar-modal")
+        dialog.wait_for(state="visible", timeout=5_000)
+        assert dialog.evaluate("d => d.open"), "the ☰ button did not open the chapter list"
+        target = dialog.locator("nav.bd-docs-nav a.reference.internal").last
+        href = target.get_attribute("href")
+        target.click()
+        page.wait_for_url(f"**/{href.lstrip('./').split('#')[0]}", timeout=10_000)
+        # The "On this page" button opens the contents list.
+        page.wait_for_load_state("load")
+        if page.locator(".secondary-toggle").count():
+            page.locator(".secondary-toggle").first.click()
+            page.locator("#pst-secondary-sidebar-modal").wait_for(state="visible", timeout=5_000)
+        assert _visible(page, ".search-button__button") == 1, "not exactly one search control"
+        assert not v.errors, "; ".join(v.errors)
+    finally:
+        v.close()
+
+
+_SIDEBAR_SHOWN = "getComputedStyle(document.querySelector('#pst-primary-sidebar')).visibility"
+
+
+def test_desktop_menu_collapses_the_sidebar_and_one_search_box(browser, site_url):
+    if FIRST_CHAPTER is None:
+        pytest.skip("the table of contents lists no chapter yet")
+    v = PageVisit(browser, site_url)
+    try:
+        v.open(f"{site_url}/{FIRST_CHAPTER}.html", typeset=False)
+        page = v.page
+        sidebar = page.locator("#pst-primary-sidebar")
+        assert sidebar.is_visible()
+        assert _visible(page, ".search-button-field") == 1, "not exactly one search box"
+        assert _visible(page, ".search-button__button") == 1, "not exactly one search control"
+        assert _visible(page, ".primary-toggle") == 1
+        page.locator(".primary-toggle").first.click()
+        page.wait_for_function(f"() => {_SIDEBAR_SHOWN} === 'hidden'")
+        assert _visible(page, ".search-button__button") == 1, "no search once the sidebar is hidden"
+        page.locator(".primary-toggle").first.click()
+        page.wait_for_function(f"() => {_SIDEBAR_SHOWN} === 'visible'")
+        assert not v.errors, "; ".join(v.errors)
+    finally:
+        v.close()
+
+
+# --------------------------------------------------------------------------- search
+def _glossary_chinese_terms() -> list[str]:
+    import re
+
+    glossary = (SITE_ROOT / "reference" / "glossary.md").read_text(encoding="utf-8")
+    return sorted(set(re.findall(f"[{HAN}]+", glossary)))
+
+
+def _article_text(docname: str) -> str:
+    import html
+    import re
+
+    page = (HTML / f"{docname}.html").read_text(encoding="utf-8")
+    start, end = page.find("<article"), page.find("</article>")
+    return html.unescape(re.sub(r"<[^>]+>", "", page[start:end]))
+
+
+def test_search_finds_each_chinese_glossary_term_on_every_page_with_it(visit):
+    terms = _glossary_chinese_terms()
+    assert "熵" in terms and "交叉熵" in terms, terms
+    texts = {doc: _article_text(doc) for doc in DOCNAMES}
+    v = visit("search.html", typeset=False)
+    v.page.wait_for_function("() => Search.hasIndex()", timeout=30_000)
+    found = v.page.evaluate(
+        """(terms) => Object.fromEntries(terms.map((term) => {
+             const parsed = Search._parseQuery(term);
+             return [term, [...new Set(Search._performSearch(...parsed).map((r) => r[0]))]];
+           }))""",
+        terms,
+    )
+    missing = {}
+    for term in terms:
+        expected = {doc for doc, text in texts.items() if term in text}
+        lost = expected - set(found[term])
+        if lost:
+            missing[term] = sorted(lost)
+    assert not missing, f"Chinese terms not found on pages that contain them: {missing}"
+    # Through the search page itself: 熵 lists every page that has it.
+    v2 = visit("search.html?q=熵", typeset=False)
+    v2.page.wait_for_function(
+        "() => /Search finished/.test(document.querySelector('#search-results').innerText)",
+        timeout=30_000)
+    listed = v2.page.locator("#search-results ul.search > li").count()
+    assert listed >= len({doc for doc, text in texts.items() if "熵" in text})
+
+
+_SNIPPET_TEXT = """
+() => [...document.querySelectorAll('#search-results ul.search > li')].map(
+  (li) => (li.querySelector('p.context') || {}).textContent || '')
+"""
+
+
+def test_search_shows_snippets_without_raw_tex(visit):
+    v = visit("search.html?q=softmax", typeset=False)
+    v.page.wait_for_function(
+        "() => /Search finished/.test(document.querySelector('#search-results').innerText)",
+        timeout=30_000)
+    snippets = v.page.evaluate(_SNIPPET_TEXT)
+    assert snippets and all(s.strip() for s in snippets), snippets
+    assert any("softmax" in s.lower() for s in snippets)
+    import re
+
+    tex = [s for s in snippets if re.search(r"\\[A-Za-z]+|\\\(|\\\[|\$\$", s)]
+    assert not tex, f"snippets show raw TeX: {tex[:3]}"
+    assert not v.errors, "; ".join(v.errors)
+
+
+def test_search_over_file_url_shows_snippets_without_errors(browser):
+    if not (HTML / "search.html").is_file():
+        _unavailable(f"no built site at {HTML}: run `make book` first")
+    context = browser.new_context(viewport=LAPTOP)
+    errors: list[str] = []
+    try:
+        context.route("**/*", lambda r: r.continue_() if r.request.url.startswith(
+            ("file:", "data:")) else (errors.append(f"request to {r.request.url}"), r.abort()))
+        page = context.new_page()
+        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.goto((HTML / "search.html").as_uri() + "?q=entropy")
+        page.wait_for_function(
+            "() => /Search finished/.test(document.querySelector('#search-results').innerText)",
+            timeout=30_000)
+        snippets = page.evaluate(_SNIPPET_TEXT)
+        assert snippets and all(s.strip() for s in snippets), snippets
+        assert not errors, "; ".join(errors)
+    finally:
+        context.close()
+
+
+# --------------------------------------------------------------------------- print
+def test_printed_chapter(browser, site_url, tmp_path):
+    """A chapter printed from the browser: numbered title, running footer with the
+    book's title, version and date, no web-only note, equations with their numbers,
+    code wrapped, and the download menu naming print for what it is."""
+    if FIRST_CHAPTER is None:
+        pytest.skip("the table of contents lists no chapter yet")
+    from pypdf import PdfReader
+
+    cff = yaml.safe_load((SITE_ROOT / "CITATION.cff").read_text(encoding="utf-8"))
+    chapter = next(d for d in DOCNAMES if d.startswith("chapters/09")) if any(
+        d.startswith("chapters/09") for d in DOCNAMES) else FIRST_CHAPTER
+    v = PageVisit(browser, site_url)
+    try:
+        v.open(f"{site_url}/{chapter}.html")
+        page = v.page
+        title = page.locator("article h1").first.inner_text().replace("#", "").strip()
+        assert title[0].isdigit(), f"the chapter title {title!r} has no number"
+        menu = page.locator(".dropdown-download-buttons")
+        labels = menu.locator(".dropdown-item").all_inner_texts()
+        assert not any(label.strip() == ".pdf" for label in labels), labels
+        assert any("Print" in label for label in labels), labels
+        book_pdf = menu.locator("a.btn-download-book-pdf-button").get_attribute("href")
+        assert book_pdf and book_pdf.endswith(".pdf")
+        assert page.request.get(page.url.rsplit("/", 1)[0] + "/" + book_pdf).ok, book_pdf
+
+        page.emulate_media(media="print")
+        checks = page.evaluate("""() => ({
+          note: [...document.querySelectorAll('.run-locally')].some(e => e.offsetParent !== null),
+          split: [...document.querySelectorAll('div.math')].filter(
+            d => getComputedStyle(d).breakInside !== 'avoid' ||
+                 (d.querySelector('.eqno') && d.querySelector('.eqno').parentElement !== d)).length,
+          scrolled: [...document.querySelectorAll('article pre')].filter(
+            p => p.scrollWidth > p.clientWidth + 1).length,
+          cells: [...document.querySelectorAll('div.cell_input, div.cell_output > div.output')]
+            .filter(c => getComputedStyle(c).breakInside !== 'avoid').length,
+        })""")
+        assert not checks["note"], "the 'Run this page yourself' note is printed"
+        assert checks["split"] == 0, "equations may break from their numbers"
+        assert checks["scrolled"] == 0, "printed code is cut off"
+        assert checks["cells"] == 0, "code cells may split into empty boxes"
+        pdf = tmp_path / "chapter.pdf"
+        page.pdf(path=str(pdf), format="A4", print_background=True, prefer_css_page_size=True)
+    finally:
+        v.close()
+    pages = [p.extract_text() or "" for p in PdfReader(pdf).pages]
+    squash = " ".join(pages[0].split())
+    assert " ".join(title.split()) in squash, f"{title!r} not on the first printed page"
+    for page_text in pages:
+        flat = " ".join(page_text.split())
+        assert cff["title"] in flat and str(cff["version"]) in flat
+        assert str(cff["date-released"]) in flat
+    assert not any("Run this page yourself" in p for p in pages)

@@ -1,10 +1,11 @@
 """Citations of the book, generated from CITATION.cff and _toc.yml.
 
-One source for every way the book is cited: the "How to cite" page prints what
-this module returns, and tests/test_citation.py checks it, so the BibTeX cannot
-drift from the citation metadata or from the table of contents.
+One source for every way the book is cited: the "How to cite" page shows what
+:func:`how_to_cite_markdown` returns (``_ext/how_to_cite.py``), and
+tests/test_citation.py checks it, so the BibTeX cannot drift from the citation
+metadata (:mod:`tools.cff`) or from the table of contents (:mod:`tools.toc`).
 
-Run ``python tools/citation.py`` from the repository root to print the BibTeX.
+``python -m tools.citation`` (from the book's root) prints the BibTeX.
 """
 
 from __future__ import annotations
@@ -14,11 +15,10 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
+from tools import cff as cff_file
+from tools import toc
 
-ROOT = Path(__file__).resolve().parent.parent
-
-_SOURCE_SUFFIXES = (".ipynb", ".md")
+ROOT = toc.ROOT
 
 
 @dataclass(frozen=True)
@@ -26,36 +26,8 @@ class Chapter:
     """A numbered chapter of the table of contents."""
 
     number: int
-    docname: str  # path without suffix, relative to the repository root
+    docname: str  # path without suffix, relative to the book's root
     title: str
-
-
-def load_cff(root: Path = ROOT) -> dict:
-    """CITATION.cff as a dict (dates kept as the strings written in the file)."""
-    text = (root / "CITATION.cff").read_text(encoding="utf-8")
-    return yaml.load(text, Loader=_StringDateLoader)  # a SafeLoader subclass: safe
-
-
-class _StringDateLoader(yaml.SafeLoader):
-    """SafeLoader that keeps YAML dates as strings, as CFF's JSON schema sees them."""
-
-
-_StringDateLoader.yaml_implicit_resolvers = {
-    key: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
-    for key, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
-
-
-def load_toc(root: Path = ROOT) -> dict:
-    return yaml.safe_load((root / "_toc.yml").read_text(encoding="utf-8"))
-
-
-def _source(root: Path, docname: str) -> Path:
-    for suffix in _SOURCE_SUFFIXES:
-        path = root / f"{docname}{suffix}"
-        if path.exists():
-            return path
-    raise FileNotFoundError(f"_toc.yml lists {docname!r} but no {docname}.ipynb or .md exists")
 
 
 def page_title(path: Path) -> str:
@@ -80,22 +52,9 @@ def page_title(path: Path) -> str:
 
 
 def chapters(root: Path = ROOT) -> list[Chapter]:
-    """The chapters of the numbered parts, numbered as the book numbers them.
-
-    With ``use_multitoc_numbering`` the numbering runs on across numbered parts.
-    """
-    toc = load_toc(root)
-    found: list[Chapter] = []
-    for part in toc.get("parts", []):
-        if not part.get("numbered", False):
-            continue
-        for entry in part.get("chapters", []):
-            if "file" not in entry:
-                continue
-            docname = str(entry["file"]).removesuffix(".ipynb").removesuffix(".md")
-            title = page_title(_source(root, docname))
-            found.append(Chapter(len(found) + 1, docname, title))
-    return found
+    """The chapters of the numbered parts, numbered as the book numbers them."""
+    return [Chapter(number, docname, page_title(toc.source(docname, root)))
+            for number, docname in enumerate(toc.numbered_chapters(root), start=1)]
 
 
 # --------------------------------------------------------------------------- BibTeX
@@ -130,17 +89,11 @@ def _citation(cff: dict) -> dict:
     return cff.get("preferred-citation", cff)
 
 
-def _year(cff: dict) -> str:
-    ref = _citation(cff)
-    if "year" in ref:
-        return str(ref["year"])
-    return str(ref.get("date-released", cff["date-released"]))[:4]
-
-
 def book_key(cff: dict) -> str:
     """``<title words><year>``, e.g. ``crossentropyexecutable2026``."""
-    words = re.sub(r"[^a-z0-9]+", "", _citation(cff)["title"].lower())
-    return f"{words}{_year(cff)}"
+    release = cff_file.Release.from_cff(cff)
+    words = re.sub(r"[^a-z0-9]+", "", release.title.lower())
+    return f"{words}{release.year}"
 
 
 def chapter_key(cff: dict, chapter: Chapter) -> str:
@@ -154,12 +107,11 @@ def _fields(pairs: list[tuple[str, str]]) -> str:
 
 def _common(cff: dict) -> list[tuple[str, str]]:
     ref = _citation(cff)
-    version = str(ref.get("version", cff.get("version", "")))
-    released = str(ref.get("date-released", cff.get("date-released", "")))
-    note = f"Version {version}" + (f", released {released}" if released else "")
-    pairs = [("year", _year(cff))]
-    if version:
-        pairs.append(("version", version))
+    release = cff_file.Release.from_cff(cff)
+    note = f"Version {release.version}" + (f", released {release.date}" if release.date else "")
+    pairs = [("year", release.year)]
+    if release.version:
+        pairs.append(("version", release.version))
     if ref.get("url") or cff.get("url"):
         pairs.append(("url", ref.get("url") or cff["url"]))
     if ref.get("doi") or cff.get("doi"):
@@ -195,21 +147,21 @@ def plain_citation(cff: dict) -> str:
         a["name"] if "name" in a else f"{a['family-names']}, {a.get('given-names', '')}".strip(", ")
         for a in ref.get("authors", cff["authors"])
     )
-    version = ref.get("version", cff.get("version"))
-    text = f"{authors} ({_year(cff)}). *{ref['title']}*"
-    text += f" (version {version})." if version else "."
+    release = cff_file.Release.from_cff(cff)
+    text = f"{authors} ({release.year}). *{release.title}*"
+    text += f" (version {release.version})." if release.version else "."
     url = ref.get("url") or cff.get("url")
     return text + (f" {url}" if url else "")
 
 
 def all_bibtex(root: Path = ROOT) -> str:
-    cff = load_cff(root)
+    cff = cff_file.load(root)
     return "\n\n".join([book_bibtex(cff), *(chapter_bibtex(cff, c) for c in chapters(root))])
 
 
 def how_to_cite_markdown(root: Path = ROOT) -> str:
     """The body of the "How to cite" page (CommonMark)."""
-    cff = load_cff(root)
+    cff = cff_file.load(root)
     out = [
         "**The book.** " + plain_citation(cff),
         "",

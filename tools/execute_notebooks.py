@@ -1,20 +1,23 @@
-"""Execute the book's notebooks in parallel into Jupyter Book's execution cache.
+"""Fill Jupyter Book's execution cache with the book's notebooks, two at a time.
 
-``jupyter-book build`` executes notebooks one after another. This script runs
-the same execution (myst-nb's ``cache`` mode: the notebook's own directory as
-working directory, the configured per-cell timeout, errors not allowed) in
-``--jobs`` processes and stores each result in ``_build/.jupyter_cache``, where
-the build then finds it. A notebook already in the cache is skipped, so an
-unchanged rebuild executes nothing. A notebook that fails is reported and makes
-the script exit non-zero; the build would fail on it anyway.
+``jupyter-book build`` executes notebooks one after another. This runs the same
+execution (myst-nb's ``cache`` mode: the notebook's own directory as working
+directory, the configured per-cell timeout, errors not allowed) in ``--jobs``
+processes and stores each result in ``_build/.jupyter_cache``, where the build
+then finds it:
 
-Under ``make test`` the notebooks have just been executed by nbmake, which
-leaves each executed copy in ``_build/executed/`` (see the root conftest.py).
-A copy whose code cells equal the notebook's is moved into the cache instead of
-executing the notebook again; copies are used once and then deleted, so they
-never outlive the test run that made them.
+1. A cache filled under other dependencies (:mod:`tools.dependencies`) is
+   emptied first, so every notebook is executed again.
+2. A notebook that the tests have just executed (:mod:`tools.handover`) is
+   stored with the outputs of that run, provided its copy passes the checks.
+3. Every other notebook not yet in the cache is executed.
 
-Usage: python tools/execute_notebooks.py [--jobs N]
+A notebook already in the cache is skipped, so an unchanged rebuild executes
+nothing. Every record is stored with jupyter-cache's validity check on, as a
+validated nbformat document. A notebook that fails is reported and makes the
+command exit non-zero; the build would fail on it anyway.
+
+Usage (from the book's root): ``python -m tools.execute_notebooks [--jobs N]``
 """
 
 from __future__ import annotations
@@ -31,60 +34,17 @@ from jupyter_cache import get_cache
 from jupyter_cache.base import CacheBundleIn
 from jupyter_cache.executors.utils import single_nb_execution
 
+from tools import dependencies, handover, toc
+
 ROOT = Path(__file__).resolve().parents[1]
-CACHE = ROOT / "_build" / ".jupyter_cache"
-EXECUTED = ROOT / "_build" / "executed"
-
-
-def toc_notebooks() -> list[Path]:
-    """The .ipynb files listed in _toc.yml, in order."""
-    toc = yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf-8"))
-    found: list[Path] = []
-
-    def walk(node):
-        if isinstance(node, dict):
-            if "file" in node or "root" in node:
-                stem = node.get("file", node.get("root"))
-                path = ROOT / f"{stem}.ipynb"
-                if path.is_file():
-                    found.append(path)
-            for value in node.values():
-                walk(value)
-        elif isinstance(node, list):
-            for item in node:
-                walk(item)
-
-    walk(toc)
-    return found
-
-
-def _take_executed_copy(path: Path):
-    """The outputs nbmake left for ``path`` on the notebook itself; None if its code changed.
-
-    Only outputs and execution counts are taken over: the cell metadata nbclient
-    adds while executing (timings) would change the cache's hash of the notebook.
-    """
-    copy = EXECUTED / path.relative_to(ROOT)
-    if not copy.is_file():
-        return None
-    executed = nbformat.read(copy, as_version=4)
-    copy.unlink()
-    nb = nbformat.read(path, as_version=4)
-    ran = [cell for cell in executed.cells if cell.cell_type == "code"]
-    cells = [cell for cell in nb.cells if cell.cell_type == "code"]
-    if [c.source for c in ran] != [c.source for c in cells]:
-        return None
-    for cell, done in zip(cells, ran, strict=True):
-        cell.outputs = done.outputs
-        cell.execution_count = done.execution_count
-    return nb
 
 
 def _store(cache, path: Path, nb, seconds: float) -> None:
+    nbformat.validate(nb)
     record = cache.add_nb_to_project(str(path))
     cache.cache_notebook_bundle(
         CacheBundleIn(nb, record.uri, data={"execution_seconds": seconds}),
-        check_validity=False, overwrite=True,
+        check_validity=True, overwrite=True,
     )
 
 
@@ -96,28 +56,45 @@ def _execute(path: str, timeout: int):
     return path, nb, result.time, error
 
 
-def main() -> int:
+def _in_cache(cache, path: Path) -> bool:
+    try:
+        cache.match_cache_notebook(nbformat.read(path, as_version=4))
+    except KeyError:
+        return False
+    return True
+
+
+def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--jobs", type=int, default=2)
-    args = parser.parse_args()
+    args = parser.parse_args(argv)
     config = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
     timeout = int(config.get("execute", {}).get("timeout", 300))
 
-    cache = get_cache(str(CACHE))
+    cache_dir = ROOT / dependencies.CACHE
+    current = dependencies.fingerprint(ROOT)
+    if dependencies.refresh_cache(cache_dir, current):
+        print("execute_notebooks: the dependencies changed (or no cache yet): "
+              "every notebook is executed", flush=True)
+    cache = get_cache(str(cache_dir))
+
     todo = []
-    reused = 0
-    for path in toc_notebooks():
-        executed = _take_executed_copy(path)
-        if executed is not None:
-            _store(cache, path, executed, 0.0)
-            reused += 1
+    taken = 0
+    for path in toc.notebooks(ROOT):
+        rel = path.relative_to(ROOT)
+        nb, reason = handover.take(path, current, ROOT)
+        if nb is not None:
+            _store(cache, path, nb, 0.0)
+            taken += 1
             continue
-        try:
-            cache.match_cache_notebook(nbformat.read(path, as_version=4))
-        except KeyError:
+        if reason != handover.NO_COPY:
+            print(f"  {rel}: not taken from the tests: {reason}", flush=True)
+        if not _in_cache(cache, path):
             todo.append(path)
-    print(f"execute_notebooks: {reused} taken from the test run, {len(todo)} to execute",
+    handover.clear(ROOT)
+    print(f"execute_notebooks: {taken} taken from the tests, {len(todo)} to execute",
           flush=True)
+
     failures = []
     start = time.perf_counter()
     with ProcessPoolExecutor(max_workers=max(1, args.jobs)) as pool:
@@ -131,6 +108,10 @@ def main() -> int:
                 continue
             _store(cache, Path(path), nb, seconds)
             print(f"  {rel}: {seconds:.1f} s", flush=True)
+    if dependencies.fingerprint(ROOT) != current:
+        dependencies.forget_fingerprint(cache_dir)
+        print("execute_notebooks: the dependencies changed while notebooks ran; "
+              "the next build executes every notebook again", flush=True)
     print(f"execute_notebooks: done in {time.perf_counter() - start:.1f} s", flush=True)
     return 1 if failures else 0
 
