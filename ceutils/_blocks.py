@@ -41,9 +41,18 @@ def rows_out(lead: tuple[int, ...], n_classes: int, dtype) -> tuple[np.ndarray, 
     return out, out.reshape(-1, n_classes)
 
 
+def block_rows(n_rows: int, n_classes: int) -> int:
+    """Rows per block: about :data:`BLOCK` elements, at least 1, at most ``n_rows``.
+
+    Scratch space is allocated for this many rows only, so that a small input
+    costs no large allocation.
+    """
+    return max(1, min(n_rows, BLOCK // max(n_classes, 1)))
+
+
 def row_slices(n_rows: int, n_classes: int) -> Iterator[tuple[int, int]]:
     """``(r0, r1)`` for consecutive blocks of rows of about :data:`BLOCK` elements."""
-    step = max(1, BLOCK // max(n_classes, 1))
+    step = block_rows(n_rows, n_classes)
     for r0 in range(0, n_rows, step):
         yield r0, min(r0 + step, n_rows)
 
@@ -89,7 +98,7 @@ def lse_blocks(x2: np.ndarray, e_out: np.ndarray | None = None) -> Iterator[tupl
     """
     n, c = x2.shape
     dtype = x2.dtype
-    step = max(1, BLOCK // c)
+    step = block_rows(n, c)
     if c <= SMALL_C:
         xbuf = np.empty((c, step), dtype)
         ebuf = np.empty((c, step), dtype)

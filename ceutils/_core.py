@@ -40,7 +40,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._blocks import BLOCK, as_rows, leading_slices, lse_blocks, rows_out
+from ._blocks import as_rows, block_rows, leading_slices, lse_blocks, rows_out
 from ._validation import (
     as_finite_real,
     as_float_array,
@@ -313,7 +313,7 @@ def sparse_softmax_ce(s: SparseInputs, *, loss: bool = True, grad: bool = False)
         g, g2 = rows_out(s.lead, c, dtype)
     wc = s.class_weight
     total_w = c if wc is None else wc.sum()
-    rows = np.arange(max(1, BLOCK // c))
+    rows = np.arange(block_rows(n, c))
     with np.errstate(over="ignore", invalid="ignore"):
         for r0, r1, xb, e, m, t in lse_blocks(x2, g2):
             i = rows[: r1 - r0]

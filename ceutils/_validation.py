@@ -211,7 +211,8 @@ def rows_are_distributions(y: np.ndarray, axis: int) -> bool:
 
 def check_axis(arr: np.ndarray, axis, name: str, what: str = "class") -> int:
     """``axis`` normalised for ``arr``; raise unless it is an int naming a non-empty axis."""
-    if isinstance(axis, bool | np.bool_) or not isinstance(axis, numbers.Integral):
+    if type(axis) is not int and (isinstance(axis, bool | np.bool_)
+                                  or not isinstance(axis, numbers.Integral)):
         raise TypeError(f"axis must be an int; got {shown(axis)} of type {type(axis).__name__}")
     axis = operator.index(axis)
     if arr.ndim == 0:
@@ -247,7 +248,8 @@ def check_reduction(reduction) -> str:
 
 def _real_option(value, name: str, expected: str) -> float:
     """``value`` as a float if it is a real number (never a bool or a string)."""
-    if isinstance(value, bool | np.bool_) or not isinstance(value, numbers.Real):
+    if type(value) not in (float, int) and (isinstance(value, bool | np.bool_)
+                                            or not isinstance(value, numbers.Real)):
         raise TypeError(f"{name} must be {expected}; got {shown(value)} of type "
                         f"{type(value).__name__}")
     return float(value)
@@ -282,8 +284,8 @@ def check_bool(value, name: str) -> bool:
 
 def check_ignore_index(value) -> int | None:
     """``ignore_index`` as a Python int, or None."""
-    if value is None:
-        return None
+    if value is None or type(value) is int:
+        return value
     if isinstance(value, bool | np.bool_) or not isinstance(value, numbers.Integral):
         raise TypeError(f"ignore_index must be an int or None; got {shown(value)} of type "
                         f"{type(value).__name__}")

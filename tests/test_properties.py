@@ -196,7 +196,7 @@ options = st.fixed_dictionaries({
 })
 
 
-@MANY
+@EXACT
 @given(logit_rows, st.data(), options)
 def test_fused_equal_the_separate_functions(x, data, opts):
     n, c = x.shape
