@@ -5,6 +5,12 @@ default (units: nats) and accept ``base=2`` for bits. The convention
 :math:`0 \log 0 = 0` holds everywhere; it is the limit
 :math:`\lim_{p \to 0^+} p \log p = 0`, and is applied exactly, never by adding
 an epsilon inside the logarithm.
+
+Arguments are checked as :mod:`ceutils._validation` describes: arrays of real
+numbers (PyTorch tensors accepted, masked arrays with masked entries
+refused), probabilities in [0, 1], distributions summing to 1 within 16
+machine epsilons of their dtype. Only :func:`xlogy` follows scipy instead and
+lets NaN through.
 """
 
 from __future__ import annotations
