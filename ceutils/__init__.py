@@ -28,7 +28,7 @@ __version__ = package_version("ceutils")
 __all__ = [*_information_all, *_activations_all, *_losses_all, *_gradients_all, "versions",
            "examples"]
 
-_SUBMODULES = ("adapters", "agreement", "crosswalk", "display", "libraries", "results")
+_SUBMODULES = ("adapters", "agreement", "crosswalk", "display", "fitting", "libraries", "results")
 
 
 def __getattr__(name: str):

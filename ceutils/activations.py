@@ -85,7 +85,7 @@ def sigmoid(x) -> np.ndarray:
     Computed as :math:`1/(1+e^{-|x|})` for x ≥ 0 and :math:`e^{-|x|}/(1+e^{-|x|})`
     for x < 0, so no exponential overflows (source 003 §1.3).
 
-    Derived in chapter 9 (with :math:`\sigma' = \sigma(1 - \sigma)`); its float
+    Derived in chapter 3 (with :math:`\sigma' = \sigma(1 - \sigma)`); its float
     limits in chapter 11.
 
     Parameters

@@ -686,8 +686,8 @@ def keras_sparse_categorical_crossentropy(probs, labels, *, from_logits=False, d
     ))
 
 
-def keras_loss(probs, targets, *, loss, dtype="float64", **options):
-    """``keras.losses.<loss>(dtype=dtype, **options)(targets, probs)``: a Keras loss class.
+def keras_loss(probs, targets, *, loss, sample_weight=None, dtype="float64", **options):
+    """``keras.losses.<loss>(dtype=dtype, **options)(targets, probs, sample_weight)``.
 
     Parameters
     ----------
@@ -697,6 +697,8 @@ def keras_loss(probs, targets, *, loss, dtype="float64", **options):
         Targets, as the class expects them.
     loss : str
         The class, e.g. ``"CategoricalCrossentropy"`` or ``"BinaryCrossentropy"``.
+    sample_weight : array_like, optional
+        One weight per sample, multiplying its loss before the reduction.
     dtype : str
         The precision Keras computes in.
     **options
@@ -705,9 +707,14 @@ def keras_loss(probs, targets, *, loss, dtype="float64", **options):
     Returns
     -------
     numpy.ndarray
-        With the default ``reduction="sum_over_batch_size"``, a scalar (the mean
-        loss); with ``reduction=None``, one loss per sample.
+        With the default ``reduction="sum_over_batch_size"`` (or ``"mean"``), a
+        scalar: the sum of the weighted losses divided by the number of losses;
+        with ``"sum"``, their sum; with ``"mean_with_sample_weight"``, their sum
+        divided by the sum of the weights; with ``reduction=None``, one weighted
+        loss per sample.
     """
     keras = _keras()
     instance = getattr(keras.losses, loss)(dtype=dtype, **options)
-    return _np(instance(_keras_tensor(targets, dtype), _keras_tensor(probs, dtype)))
+    weights = None if sample_weight is None else _keras_tensor(sample_weight, dtype)
+    return _np(instance(_keras_tensor(targets, dtype), _keras_tensor(probs, dtype),
+                        sample_weight=weights))

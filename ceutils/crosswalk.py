@@ -24,7 +24,7 @@ from .display import HTML, code, html_table
 from .libraries import LibraryNotInstalled, _may_skip
 from .losses import KERAS_EPSILON, TORCH_LOG_CLAMP
 
-__all__ = ["losses", "input_names", "evaluate", "means", "tables"]
+__all__ = ["losses", "input_names", "evaluate", "means", "check_reductions", "tables"]
 
 _CONSTANTS = {"KERAS_EPSILON": KERAS_EPSILON, "TORCH_LOG_CLAMP": TORCH_LOG_CLAMP,
               "FLOAT64_EPS": float(np.finfo(np.float64).eps)}
@@ -94,7 +94,8 @@ def evaluate(inputs: Mapping[str, object]) -> list[dict]:
     -------
     list of dict
         :func:`losses`, each function with ``value``: what it returned, as a
-        float64 array; or, if its library is not installed, with
+        float64 array, and ``input_shape``: the shape of its first argument; or,
+        if its library is not installed, with
         ``not_installed``: the :class:`~ceutils.libraries.LibraryNotInstalled`
         it raised (with ``CEUTILS_REQUIRE_FRAMEWORKS=1`` that error propagates).
     """
@@ -115,6 +116,7 @@ def evaluate(inputs: Mapping[str, object]) -> list[dict]:
                 fn["not_installed"] = err
                 continue
             fn["value"] = np.asarray(value, dtype=np.float64)
+            fn["input_shape"] = args[0].shape
     return evaluated
 
 
@@ -151,6 +153,50 @@ def means(evaluated: list[dict], group: str) -> dict:
     fns.sort(key=lambda fn: fn["library"] != "ceutils")
     return {fn["function"]: (_raise(fn["not_installed"]) if "not_installed" in fn
                              else float(np.mean(fn["value"]))) for fn in fns}
+
+
+_PER = {"one per sample": lambda shape: shape[:-1], "one per element": lambda shape: shape}
+
+
+def check_reductions(evaluated: list[dict]) -> int:
+    """Assert that each function returned the shape its ``reduction`` entry says.
+
+    An entry ``"none (one per sample)"`` promises one loss per sample (the
+    shape of the first input without its class axis), ``"none (one per
+    element)"`` one loss per element (the shape of the first input), and any
+    other entry (a mean or a sum) a scalar.
+
+    Parameters
+    ----------
+    evaluated : list of dict
+        What :func:`evaluate` returned.
+
+    Returns
+    -------
+    int
+        The number of functions checked; a function whose library is not
+        installed is not.
+
+    Raises
+    ------
+    AssertionError
+        Naming every function whose result contradicts its entry, with the
+        shape expected and the shape returned.
+    """
+    wrong, checked = [], 0
+    for loss in evaluated:
+        for fn in loss["functions"]:
+            if "value" not in fn:
+                continue
+            per = next((rule for key, rule in _PER.items() if key in fn["reduction"]), None)
+            expected = () if per is None else tuple(per(fn["input_shape"]))
+            if fn["value"].shape != expected:
+                wrong.append(f"{fn['function']}: reduction {fn['reduction']!r} promises shape "
+                             f"{expected}, got {fn['value'].shape}")
+            checked += 1
+    if wrong:
+        raise AssertionError("reductions contradicted:\n  " + "\n  ".join(wrong))
+    return checked
 
 
 def _function_cell(fn: dict) -> HTML:

@@ -174,15 +174,19 @@ TF_SOFTMAX_12 = _ex(
     "softmax_cross_entropy_with_logits vs categorical_crossentropy on labels [1, 2]",
     {"labels": (1.0, 2.0), "logits": (1.0, 2.0)},
     {"tf_softmax": 1.939785, "keras_categorical": 1.9095424,
-     "softmax": (0.268941422, 0.731058581)},
+     "normalised": (0.33333334, 0.6666667), "softmax": (0.268941422, 0.731058581)},
 )
+"""Keras divides the predictions by their sum (``normalised``, printed in float32 before and
+after clipping) where TensorFlow applies softmax (``softmax``, the document's hand check)."""
 
 TF_SPARSE_12 = _ex(
     "000 §5.3",
     "sparse_softmax_cross_entropy_with_logits, label 1, logits [1, 2]",
     {"label": 1, "logits": (1.0, 2.0)},
-    {"loss": 0.31326166, "softmax_true": 0.731058581},
+    {"loss": 0.31326166, "softmax_true": 0.731058581, "loss_by_hand": 0.313261684},
 )
+"""``loss`` is TensorFlow's float32 output; ``softmax_true`` (a) and ``loss_by_hand`` (L)
+the document's own calculation of it."""
 
 KERAS_SPARSE_CATEGORICAL = _ex(
     "000 §5.3",
@@ -233,8 +237,10 @@ BANK = _ex(
     "Bank credit-card default: Zhang San (y = 1) and Li Si (y = 0)",
     {"names": ("Zhang San", "Li Si"), "y": (1, 0), "p": (0.7, 0.2)},
     {"losses": (0.356675, 0.223144), "mean": 0.289909,
-     "sklearn": 0.2899092476264711, "torch": 0.2899},
+     "sklearn": 0.2899092476264711, "torch": 0.2899, "comment": -0.2899092476264711},
 )
+"""``comment`` is the output the document's code comment gives for
+``print((math.log(0.7) + math.log(0.8))/2)``."""
 
 DOG_HORSE = _ex(
     "004 例2",
@@ -242,8 +248,11 @@ DOG_HORSE = _ex(
     {"classes": ("cat", "dog", "horse"),
      "dog_label": 1, "dog_pred": (0.4, 0.4, 0.2),
      "horse_label": 2, "horse_pred": (0.1, 0.12, 0.78)},
-    {"dog": 0.9163, "horse": 0.2485, "sklearn_dog": 0.916290731874155},
+    {"dog": 0.9163, "horse": 0.2485, "sklearn_dog": 0.916290731874155,
+     "comment": -0.916290731874155},
 )
+"""``comment`` is the output the document's code comment gives for
+``print((math.log(0.4))/1)``."""
 
 EXAMPLES = MappingProxyType({
     name: value for name, value in dict(globals()).items() if isinstance(value, WorkedExample)

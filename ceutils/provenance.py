@@ -9,6 +9,7 @@ __all__ = ["versions", "package_version"]
 
 _PACKAGES = (
     ("numpy", ("numpy",)),
+    ("scipy", ("scipy",)),
     ("scikit-learn", ("scikit-learn",)),
     ("torch", ("torch",)),
     ("tensorflow", ("tensorflow", "tensorflow-cpu")),
@@ -51,7 +52,7 @@ def versions() -> str:
     -------
     str
         ``"Python 3.11.7 · numpy 2.4.6 · ..."``: the interpreter, NumPy,
-        scikit-learn, PyTorch, TensorFlow and Keras.
+        SciPy, scikit-learn, PyTorch, TensorFlow and Keras.
 
     Examples
     --------

@@ -3,18 +3,21 @@
 ``make bench`` (``benchmarks/accuracy.py``, ``benchmarks/speed.py`` and
 ``benchmarks/memory.py``) measures accuracy against mpmath, speed against
 PyTorch and TensorFlow, and the memory of every function, and writes the
-results into this package's ``data/`` folder, so that chapter 11 reads them
-wherever ceutils is installed (through :mod:`importlib.resources`, never by a
-path relative to a notebook). :func:`verdicts` is the one definition of "ceutils
-wins, ties or loses at a grid point", shared by chapter 11, the accuracy
+results into this package's ``data/`` folder, so that the book's appendix of
+benchmarks reads them wherever ceutils is installed (through
+:mod:`importlib.resources`, never by a path relative to a notebook).
+:func:`verdicts` is the one definition of "ceutils wins, ties or loses at a
+grid point", shared by the book's appendix of benchmarks, the accuracy
 benchmark and the tests of the committed results.
 """
 
 from __future__ import annotations
 
+import ast
 import csv
 import io
 import json
+import re
 from importlib import resources
 
 import numpy as np
@@ -28,6 +31,8 @@ __all__ = [
     "speed_fused_rows",
     "memory_rows",
     "memory_metadata",
+    "case_arguments",
+    "outside_domain",
     "underflows",
     "effective_error",
     "verdicts",
@@ -142,6 +147,65 @@ def memory_metadata() -> dict:
     return json.loads(_text("memory.json"))
 
 
+_ARGUMENT = re.compile(r"(\w+)=(\[[^\]]*\]|[^,]+)")
+
+
+def case_arguments(case: str) -> dict:
+    """The arguments of a grid point, read back from its ``case`` text.
+
+    Parameters
+    ----------
+    case : str
+        The ``case`` field of a row of :func:`accuracy_rows`, e.g.
+        ``"x=[40.0, 0.0], label=0"``.
+
+    Returns
+    -------
+    dict
+        Each argument's name and value, in order: a float or int, or a list of
+        them for a row of logits or a distribution.
+
+    Examples
+    --------
+    >>> case_arguments("x=[40.0, 0.0], label=0")
+    {'x': [40.0, 0.0], 'label': 0}
+    >>> case_arguments("x=-10000.0, z=0.3")
+    {'x': -10000.0, 'z': 0.3}
+    """
+    found = {name: ast.literal_eval(value.strip()) for name, value in _ARGUMENT.findall(case)}
+    if not found:
+        raise ValueError(f"case must read 'name=value, ...'; got {case!r}")
+    return found
+
+
+def outside_domain(row: dict) -> bool:
+    r"""Whether the row's implementation was run on an input it is not defined for.
+
+    TensorFlow has no entropy function. The benchmark's TensorFlow entropy is
+    the book's adapter :func:`ceutils.adapters.tf_entropy`,
+    ``softmax_cross_entropy_with_logits(labels=p, logits=log p)``, which is the
+    entropy because :math:`\operatorname{softmax}(\log p) = p`, and only for a
+    ``p`` without zeros: a zero (after ``p`` is cast to the row's precision,
+    where ``1e-300`` becomes 0 in float32) makes a logit :math:`-\infty` and
+    the result ``nan``. Such a row measures the adapter, not TensorFlow, and
+    :func:`verdicts` leaves it out.
+
+    Parameters
+    ----------
+    row : dict
+        A row of :func:`accuracy_rows`.
+
+    Returns
+    -------
+    bool
+        True for a TensorFlow entropy of a distribution with a zero in the row's precision.
+    """
+    if (row["function"], row["implementation"]) != ("entropy", "tensorflow"):
+        return False
+    p = np.asarray(case_arguments(row["case"])["p"], dtype=row["precision"])
+    return bool((p == 0).any())
+
+
 def underflows(row: dict) -> bool:
     """Whether the exact value underflows the row's precision and the result did too.
 
@@ -195,7 +259,8 @@ def verdicts(rows: list[dict], precision: str, mode: str = "exact",
     quantity, ceutils' absolute error is compared with the smallest of the
     rivals' (:func:`effective_error`). Within one unit in the last place (ulp)
     of the exact value it is a tie: at that distance the comparison measures
-    the luck of a final rounding, not the formula.
+    the luck of a final rounding, not the formula. A rival's result on an input
+    it is not defined for (:func:`outside_domain`) is not compared.
 
     Parameters
     ----------
@@ -216,7 +281,7 @@ def verdicts(rows: list[dict], precision: str, mode: str = "exact",
     """
     points: dict[tuple, dict] = {}
     for r in rows:
-        if r["precision"] == precision and r["mode"] == mode:
+        if r["precision"] == precision and r["mode"] == mode and not outside_domain(r):
             points.setdefault((r["function"], r["case"]), {})[r["implementation"]] = r
     out: dict[str, list[tuple]] = {"win": [], "tie": [], "lose": []}
     for key, impls in points.items():

@@ -14,8 +14,10 @@ Goals (float64, exact mode, every grid point):
 * never less accurate than the best of PyTorch and TensorFlow: no "lose" among
   :func:`ceutils.results.verdicts`, where two results within one unit in the
   last place (ulp) of the exact value count as a tie. Below one ulp the
-  comparison measures rounding luck, not the formula (chapter 11 lists the
-  points where a library is the closer neighbour).
+  comparison measures rounding luck, not the formula (the appendix of
+  benchmarks counts the points where a library is the closer neighbour).
+  Results of an adapter outside its domain (:func:`ceutils.results.outside_domain`)
+  are not compared.
 """
 
 from __future__ import annotations
@@ -130,6 +132,28 @@ def test_ceutils_compat_modes_as_accurate_as_the_library_they_reproduce(mode, li
     assert not v["lose"], v["lose"]
 
 
+def test_case_arguments_read_back_every_grid_point():
+    for c in acc.grid():
+        values = tuple(results.case_arguments(c.case).values())
+        assert len(values) == len(c.args), c
+        for got, want in zip(values, c.args, strict=True):
+            assert np.array_equal(np.asarray(got), np.asarray(want)), (c, got, want)
+            assert isinstance(got, int) == isinstance(want, int), c
+    with pytest.raises(ValueError, match="case must read"):
+        results.case_arguments("no arguments")
+
+
+def test_outside_domain_is_exactly_where_the_tf_entropy_adapter_gives_nan():
+    # The rule reads the input; the results record what the adapter returned.
+    outside = {(r["case"], r["precision"]) for r in ROWS if results.outside_domain(r)}
+    nan = {(r["case"], r["precision"]) for r in ROWS
+           if (r["function"], r["implementation"]) == ("entropy", "tensorflow")
+           and math.isnan(float(r["value"]))}
+    assert outside == nan and len(outside) >= 4
+    assert ("p=[1.0, 1e-300]", "float32") in outside  # 1e-300 is 0 in float32 only
+    assert ("p=[1.0, 1e-300]", "float64") not in outside
+
+
 def test_verdicts_follow_the_ulp_rule():
     def row(impl, abs_error, exact="1.0", precision="float64"):
         return {"function": "f", "case": "c", "precision": precision, "mode": "exact",
@@ -144,6 +168,21 @@ def test_verdicts_follow_the_ulp_rule():
     # nothing better is representable, so it counts as exact.
     v = results.verdicts([row("ceutils", 1e-310, exact="2e-310"), row("torch", 0.0)], "float64")
     assert v["tie"]
+
+
+def test_verdicts_skip_a_rival_outside_its_domain():
+    def row(impl, abs_error, case):
+        return {"function": "entropy", "case": case, "precision": "float64", "mode": "exact",
+                "implementation": impl, "exact": "0.0", "abs_error": repr(abs_error)}
+
+    zero = "p=[1.0, 0.0]"
+    only_tf = [row("ceutils", 0.0, zero), row("tensorflow", float("inf"), zero)]
+    assert results.verdicts(only_tf, "float64") == {"win": [], "tie": [], "lose": []}
+    with_torch = [*only_tf, row("torch", 0.0, zero)]
+    assert len(results.verdicts(with_torch, "float64")["tie"]) == 1
+    inside = "p=[1.0, 1e-300]"  # no zero in float64: TensorFlow's error counts
+    v = results.verdicts([row("ceutils", 0.0, inside), row("tensorflow", 1.0, inside)], "float64")
+    assert len(v["win"]) == 1
 
 
 def test_metadata_records_the_versions():

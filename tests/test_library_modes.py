@@ -269,3 +269,28 @@ def test_categorical_normalize_zero_row_raises():
 def test_categorical_negative_probs_raise_even_when_normalising():
     with pytest.raises(ValueError, match=r"probs must be non-negative; got -1.0"):
         categorical_cross_entropy([-1.0, 2.0], [1.0, 0.0], normalize=True)
+
+
+# --------------------------------------------------------------------------- Keras reductions
+@pytest.mark.parametrize("reduction, denominator", [
+    ("sum", lambda v, n: 1.0),
+    ("sum_over_batch_size", lambda v, n: n),
+    ("mean", lambda v, n: n),
+    ("mean_with_sample_weight", lambda v, n: v.sum()),
+])
+def test_keras_loss_reductions_with_sample_weight(reduction, denominator):
+    """Keras' classes weight each sample's loss, then divide by N, by Σ v, or not at all."""
+    y = np.array([[0.0, 1.0, 0.0], [0.0, 0.0, 1.0], [1.0, 0.0, 0.0]])
+    p = np.array([[0.05, 0.95, 0.0], [0.1, 0.8, 0.1], [0.3, 0.3, 0.4]])
+    v = np.array([1.0, 3.0, 0.5])
+    per_sample = -np.log(np.clip((p * y).sum(axis=1), KERAS_EPSILON, 1 - KERAS_EPSILON))
+    expected = (v * per_sample).sum() / denominator(v, len(v))
+    got = A.keras_loss(p, y, loss="CategoricalCrossentropy", reduction=reduction,
+                       sample_weight=v)
+    np.testing.assert_allclose(got, expected, rtol=1e-13)
+
+
+def test_keras_loss_without_reduction_weights_each_sample():
+    y, p, v = np.eye(2), np.array([[0.9, 0.1], [0.4, 0.6]]), np.array([2.0, 0.0])
+    got = A.keras_loss(p, y, loss="CategoricalCrossentropy", reduction=None, sample_weight=v)
+    np.testing.assert_allclose(got, v * -np.log([0.9, 0.6]), rtol=1e-13)

@@ -23,8 +23,8 @@ ROOT = Path(__file__).resolve().parents[1]
 # ceutils' public functions: the mathematics at the top level, and the modules
 # loaded on first use.
 MODULES = ["ceutils", "ceutils.adapters", "ceutils.agreement", "ceutils.crosswalk",
-           "ceutils.display", "ceutils.examples", "ceutils.libraries", "ceutils.provenance",
-           "ceutils.results"]
+           "ceutils.display", "ceutils.examples", "ceutils.fitting", "ceutils.libraries",
+           "ceutils.provenance", "ceutils.results"]
 
 
 def _public_callables():
@@ -130,7 +130,8 @@ def test_import_imports_no_heavy_module():
 
 
 @pytest.mark.parametrize("module", ["ceutils.display", "ceutils.agreement", "ceutils.results",
-                                    "ceutils.crosswalk", "ceutils.adapters", "ceutils.libraries"])
+                                    "ceutils.crosswalk", "ceutils.adapters", "ceutils.libraries",
+                                    "ceutils.fitting"])
 def test_submodules_import_no_heavy_module(module):
     code = (f"import sys; import {module};"
             "heavy = sorted({m.split('.')[0] for m in sys.modules} & "
@@ -189,7 +190,7 @@ def test_printed_numbers_are_compared_at_the_printed_precision():
 def test_versions_is_one_line_naming_every_library():
     line = ceutils.versions()
     assert "\n" not in line
-    for name in ("Python", "numpy", "scikit-learn", "torch", "tensorflow", "keras"):
+    for name in ("Python", "numpy", "scipy", "scikit-learn", "torch", "tensorflow", "keras"):
         assert name in line
 
 

@@ -1,5 +1,6 @@
 """What ceutils shows: agreement tables, the HTML every table is built with, the crosswalk."""
 
+import copy
 import re
 import warnings
 
@@ -108,3 +109,15 @@ def test_crosswalk_names_each_library_function_once_and_fills_in_constants():
 def test_crosswalk_needs_every_input():
     with pytest.raises(ValueError, match="inputs must name .* missing"):
         crosswalk.evaluate({"logits": np.zeros((2, 4))})
+
+
+def test_crosswalk_reductions_match_the_shapes_returned(evaluated):
+    assert crosswalk.check_reductions(evaluated) == 24
+
+
+def test_crosswalk_reduction_check_names_a_contradicted_entry(evaluated):
+    broken = copy.deepcopy(evaluated)
+    fn = broken[0]["functions"][0]  # tf.nn.sparse_softmax_cross_entropy_with_logits
+    fn["reduction"] = "mean"
+    with pytest.raises(AssertionError, match=r"sparse_softmax.*promises shape \(\), got \(2,\)"):
+        crosswalk.check_reductions(broken)
