@@ -40,7 +40,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._blocks import as_rows, block_rows, leading_slices, lse_blocks, rows_out
+from ._blocks import SMALL_C, as_rows, block_rows, leading_slices, lse_blocks, rows_out
 from ._validation import (
     as_finite_real,
     as_float_array,
@@ -187,8 +187,17 @@ class DenseInputs:
             raise empty_mean_error(self.name, self.x.shape)
         return self.x2.shape[0]
 
-    def targets(self, r0: int, r1: int, like: np.ndarray | None = None) -> np.ndarray:
-        """Rows ``r0:r1`` of the targets cast to the dtype of ``x``: a copy laid out as ``like``."""
+    def targets(self, r0: int, r1: int, like: np.ndarray | None = None,
+                out: np.ndarray | None = None) -> np.ndarray:
+        """Rows ``r0:r1`` of the targets cast to the dtype of ``x``: a copy laid out as ``like``.
+
+        With ``out`` (at least ``r1 - r0`` rows, laid out as ``like``) the copy is
+        written into its first rows, which are returned.
+        """
+        if out is not None:
+            y = out[: r1 - r0]
+            np.copyto(y, self.y2[r0:r1], casting="unsafe")
+            return y
         order = "F" if like is not None and not like.flags.c_contiguous else "C"
         return self.y2[r0:r1].astype(self.x2.dtype, order=order)
 
@@ -379,9 +388,15 @@ def softmax_ce(d: DenseInputs, *, loss: bool = True, grad: bool = False):
         g, g2 = rows_out(d.lead, c, dtype)
     tol = max(sum_tolerance(d.y2.dtype), sum_tolerance(dtype))
     distributions = True
+    # Two blocks of scratch space, allocated once and laid out as lse_blocks lays out
+    # its blocks, so that no block allocates (and the allocator never returns and
+    # re-faults the pages) in the loop.
+    step = block_rows(n, c)
+    ybuf, hbuf = (np.empty((c, step), dtype).T if c <= SMALL_C else np.empty((step, c), dtype)
+                  for _ in range(2))
     with np.errstate(over="ignore"):
         for r0, r1, xb, e, m, t in lse_blocks(x2, g2):
-            y = d.targets(r0, r1, like=e)
+            y = d.targets(r0, r1, out=ybuf)
             s = y.sum(axis=1)
             distributions = distributions and bool(
                 y.min() >= 0 and y.max() <= 1 and np.abs(s - 1).max() <= tol)
@@ -390,7 +405,7 @@ def softmax_ce(d: DenseInputs, *, loss: bool = True, grad: bool = False):
                 s *= 1 - d.eps
                 s += d.eps
             if loss:
-                half = xb * dtype.type(-0.5)  # m/2 - x/2 >= 0 cannot overflow
+                half = np.multiply(xb, dtype.type(-0.5), out=hbuf[: r1 - r0])  # m/2 - x/2 >= 0
                 half += (m * dtype.type(0.5))[:, None]
                 half *= y  # where y = 0 the term is 0 (never 0·inf)
                 losses.put(slice(r0, r1), 2 * half.sum(axis=1) + s * np.log1p(t))
