@@ -28,7 +28,7 @@ help:
 	@echo "make pdf    build the website and the whole book as one PDF, $(PDF)"
 	@echo "make test   check notebooks, run unit tests and every notebook, build, check the site"
 	@echo "make test-light-install  run two chapters in a fresh venv with the wheel's light extra"
-	@echo "make bench  re-measure accuracy and speed into ceutils/data (not part of test)"
+	@echo "make bench  re-measure accuracy, memory and speed into ceutils/data (not part of test)"
 	@echo "make clean  remove _build and $(EXECUTED) (keeps $(VENV))"
 
 # MathJax is served from the built site itself: npm installs the pinned copy.
@@ -115,10 +115,11 @@ test: $(STAMP) $(NODE_STAMP)
 test-light-install: $(STAMP)
 	$(BIN)/pytest tests -m light_install
 
-# Re-measures and rewrites the results in ceutils/data/ (a few minutes); `make test`
-# only checks the committed accuracy results.
+# Re-measures and rewrites the results in ceutils/data/ (about six minutes); `make test`
+# only checks the committed results.
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks.accuracy
+	$(BIN)/python -m benchmarks.memory
 	$(BIN)/python -m benchmarks.speed
 
 clean:

@@ -19,35 +19,43 @@ autograd, ``tf.GradientTape`` and :func:`numerical_gradient` in the tests:
 
 A gradient follows the dtype rule of its loss: targets and weights are cast to
 the dtype of ``logits``, and the gradient comes back in that dtype.
+
+The fused functions ``*_and_grad`` return the loss and its gradient from one
+pass over the logits, as TensorFlow's fused kernels do; the separate
+functions run the same kernels (:mod:`ceutils._core`), so the results are
+equal exactly, and one pass costs about half the two. ``make bench`` times
+them against PyTorch and TensorFlow (``ceutils/data/speed.csv``).
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 
 import numpy as np
 
-from ._core import along_axis, dense_inputs, elementwise_inputs, scale_gradient, sparse_inputs
-from ._validation import as_float_array, finite_differences_steps
-from .activations import sigmoid, softmax
+from ._core import (
+    dense_inputs,
+    elementwise_inputs,
+    sigmoid_ce,
+    sigmoid_squared_error_kernel,
+    softmax_ce,
+    sparse_inputs,
+    sparse_softmax_ce,
+)
+from ._validation import as_float_array, check_callable, finite_differences_steps, shown
+from .losses import warn_targets
 
 __all__ = [
     "softmax_cross_entropy_grad",
     "sparse_softmax_cross_entropy_grad",
     "binary_cross_entropy_with_logits_grad",
     "sigmoid_squared_error_grad",
+    "softmax_cross_entropy_and_grad",
+    "sparse_softmax_cross_entropy_and_grad",
+    "binary_cross_entropy_with_logits_and_grad",
     "numerical_gradient",
 ]
-
-
-def _sum_to_shape(g: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
-    """Sum a broadcast gradient back onto the shape of the input it came from."""
-    if g.shape == shape:
-        return g
-    lead = g.ndim - len(shape)
-    g = g.sum(axis=tuple(range(lead))) if lead else g
-    axes = tuple(i for i, n in enumerate(shape) if n == 1 and g.shape[i] != 1)
-    return g.sum(axis=axes, keepdims=True) if axes else g
 
 
 def softmax_cross_entropy_grad(
@@ -98,6 +106,17 @@ def softmax_cross_entropy_grad(
         :math:`\partial L / \partial x`, in the shape and dtype of ``logits``,
         for every ``reduction``.
 
+    Raises
+    ------
+    ValueError
+        If an array is not one of finite real numbers of the documented shape,
+        or holds a value out of range; or, with ``reduction="mean"``, if there
+        are no losses (an empty batch: 0/0). With ``"sum"`` or ``"none"`` the
+        gradient of no losses is an empty array.
+    TypeError
+        If an option has the wrong type (``reduction`` not a string,
+        ``label_smoothing`` not a real number, ``axis`` not an int).
+
     Examples
     --------
     >>> g = softmax_cross_entropy_grad([1.0, 2.0], [0.0, 1.0])
@@ -110,11 +129,11 @@ def softmax_cross_entropy_grad(
     [0.168941, -0.168941]
     """
     d = dense_inputs(logits, targets, name="logits", axis=axis, label_smoothing=label_smoothing,
-                     reduction=reduction,
-                     what="differentiating -sum(y * log_softmax(x)) as given")
-    total = d.y.sum(axis=d.axis, keepdims=True)
-    g = total * softmax(d.x, axis=d.axis) - d.y
-    return scale_gradient(g, d.reduction, d.denominator).astype(d.x.dtype, copy=False)
+                     reduction=reduction)
+    _, grad, distributions = softmax_ce(d, loss=False, grad=True)
+    if not distributions:
+        warn_targets("targets", d.axis, "differentiating -sum(y * log_softmax(x)) as given")
+    return grad
 
 
 def sparse_softmax_cross_entropy_grad(
@@ -173,7 +192,12 @@ def sparse_softmax_cross_entropy_grad(
     Raises
     ------
     ValueError
-        With ``reduction="mean"``, when every label is ignored or has weight 0.
+        As :func:`~ceutils.sparse_softmax_cross_entropy` raises: bad arrays,
+        and with ``reduction="mean"`` an empty batch or labels that are all
+        ignored or have weight 0. With ``"sum"`` or ``"none"`` the gradient of
+        no losses is an empty array.
+    TypeError
+        If an option has the wrong type.
 
     Examples
     --------
@@ -185,23 +209,7 @@ def sparse_softmax_cross_entropy_grad(
     """
     s = sparse_inputs(logits, labels, axis=axis, weight=weight, ignore_index=ignore_index,
                       label_smoothing=label_smoothing, reduction=reduction)
-    x, axis = s.x, s.axis
-    # softmax(x) - onehot(y), in place on softmax's fresh array: no [N, C] one-hot
-    # (np.eye(C) alone would hold C² numbers) and one array of x's size in all.
-    S = softmax(x, axis=axis)
-    g = S.copy() if s.eps else S
-    idx = np.expand_dims(s.safe, axis)
-    np.put_along_axis(g, idx, np.take_along_axis(g, idx, axis=axis) - 1, axis=axis)
-    g *= np.expand_dims(s.sample_weight, axis)
-    if s.ignored.any():
-        np.copyto(g, 0, where=np.expand_dims(s.ignored, axis))  # 0.0, not (S_y - 1)·0 = -0.0
-    if s.eps:
-        smooth = S * s.class_weight.sum() - along_axis(s.class_weight, axis, x.ndim)
-        kept = np.expand_dims(~s.ignored, axis)
-        g = (1 - s.eps) * g + (s.eps / s.n_classes) * np.where(kept, smooth, 0)
-    if s.reduction == "mean":
-        g /= s.denominator
-    return g.astype(x.dtype, copy=False)
+    return sparse_softmax_ce(s, loss=False, grad=True)[1]
 
 
 def binary_cross_entropy_with_logits_grad(
@@ -237,9 +245,11 @@ def binary_cross_entropy_with_logits_grad(
     targets : array_like, same shape as ``logits``
         Targets :math:`z` in [0, 1], cast to ``logits``' dtype.
     pos_weight : array_like, optional
-        Weight :math:`q \ge 0` of the positive term, broadcast along the last axis.
+        Weight :math:`q \ge 0` of the positive term, broadcasting to the shape
+        of ``logits`` without enlarging it.
     weight : array_like, optional
-        Per-element weights, broadcast against ``logits``.
+        Per-element weights, broadcasting to the shape of ``logits`` without
+        enlarging it.
     label_smoothing : float in [0, 1]
         As for :func:`~ceutils.binary_cross_entropy_with_logits`.
     reduction : {"none", "mean", "sum"}
@@ -251,8 +261,18 @@ def binary_cross_entropy_with_logits_grad(
     -------
     numpy.ndarray
         :math:`\partial L / \partial x`, in the shape and dtype of ``logits``,
-        for every ``reduction`` (weights that broadcast ``logits`` to a larger
-        shape have their extra axes summed, as autograd does).
+        for every ``reduction``.
+
+    Raises
+    ------
+    ValueError
+        If an array is not one of finite real numbers of the documented shape,
+        or holds a value out of range; or, with ``reduction="mean"``, if there
+        are no losses (an empty batch: 0/0). With ``"sum"`` or ``"none"`` the
+        gradient of no losses is an empty array.
+    TypeError
+        If an option has the wrong type (``reduction`` not a string,
+        ``label_smoothing`` not a real number, ``axis`` not an int).
 
     Examples
     --------
@@ -265,15 +285,7 @@ def binary_cross_entropy_with_logits_grad(
     """
     b = elementwise_inputs(logits, targets, name="logits", weight=weight, pos_weight=pos_weight,
                            label_smoothing=label_smoothing, reduction=reduction)
-    s = sigmoid(b.x)
-    if b.pos_weight is None:
-        g = s - b.z
-    else:
-        g = (1 + (b.pos_weight - 1) * b.z) * s - b.pos_weight * b.z
-    if b.weight is not None:
-        g = g * b.weight
-    g = scale_gradient(g, b.reduction, b.denominator)
-    return _sum_to_shape(g, b.x.shape).astype(b.x.dtype, copy=False)
+    return sigmoid_ce(b, loss=False, grad=True)[1]
 
 
 def sigmoid_squared_error_grad(logits, targets, *, reduction: str = "mean"):
@@ -305,19 +317,270 @@ def sigmoid_squared_error_grad(logits, targets, *, reduction: str = "mean"):
         :math:`\partial C / \partial x`, in the shape and dtype of ``logits``,
         for every ``reduction``.
 
+    Raises
+    ------
+    ValueError
+        If an array is not one of finite real numbers of the documented shape,
+        or holds a value out of range; or, with ``reduction="mean"``, if there
+        are no losses (an empty batch: 0/0). With ``"sum"`` or ``"none"`` the
+        gradient of no losses is an empty array.
+    TypeError
+        If an option has the wrong type (``reduction`` not a string,
+        ``label_smoothing`` not a real number, ``axis`` not an int).
+
     Examples
     --------
     >>> sigmoid_squared_error_grad([0.0], [1.0]).tolist()
     [-0.125]
     """
     b = elementwise_inputs(logits, targets, name="logits", reduction=reduction)
-    s = sigmoid(b.x)
-    g = (s - b.z) * s * (1 - s)
-    return scale_gradient(g, b.reduction, b.denominator).astype(b.x.dtype, copy=False)
+    return sigmoid_squared_error_kernel(b, loss=False, grad=True)[1]
 
 
-def _default_step(x: np.ndarray) -> np.ndarray:
-    return np.cbrt(np.finfo(np.float64).eps) * np.maximum(1.0, np.abs(x))
+def sparse_softmax_cross_entropy_and_grad(
+    logits,
+    labels,
+    *,
+    axis: int = -1,
+    weight=None,
+    ignore_index: int | None = -100,
+    label_smoothing=0.0,
+    reduction: str = "mean",
+):
+    r"""Sparse softmax cross entropy and its gradient, in one pass over the logits.
+
+    The results of :func:`~ceutils.sparse_softmax_cross_entropy` and
+    :func:`sparse_softmax_cross_entropy_grad`, computed together:
+
+    .. math:: \ell_n = w_{y_n}\bigl(\operatorname{logsumexp}(x_n) - x_{n,y_n}\bigr),
+              \qquad \frac{\partial \ell_n}{\partial x_{n,i}}
+              = w_{y_n}\left(S_{n,i} - [i = y_n]\right)
+
+    Both need :math:`S = \operatorname{softmax}(x_n)`; with
+    :math:`m = \max_c x_{n,c}`, :math:`e_c = e^{x_{n,c} - m}` and :math:`t` the
+    sum of the :math:`e_c` without the maximum's own term (which is 1),
+    :math:`\ell_n = w_{y_n}\bigl((m - x_{n,y_n}) + \operatorname{log1p}(t)\bigr)`
+    and :math:`S_{n,c} = e_c / (1 + t)`.
+    The label's entry :math:`S_{n,y} - 1` is computed as
+    :math:`(e_y - 1 - t)/(1 + t)`, which is :math:`-t/(1 + t)` without
+    cancellation when the label holds the maximum.
+    One pass over the logits, a block of rows at a time, as TensorFlow's fused
+    kernel ``SoftmaxCrossEntropyWithLogits`` does: the maximum, the
+    exponentials and their sum serve both results. The separate functions run
+    the same kernel, so the results equal theirs exactly.
+
+    Derived in chapter 9; its speed against PyTorch and TensorFlow is measured
+    by ``make bench``.
+
+    Parameters
+    ----------
+    logits : array_like, shape ``[..., C]``
+        Unnormalised scores :math:`x`.
+    labels : array_like of int, shape ``logits.shape`` without ``axis``
+        Class indices in ``[0, C)`` or ``ignore_index``.
+    axis : int
+        The class axis.
+    weight : array_like, shape ``[C]``, optional
+        Per-class weights :math:`w_c \ge 0`.
+    ignore_index : int or None
+        Label value whose rows get a zero loss and gradient; ``None`` disables it.
+    label_smoothing : float in [0, 1]
+        As for :func:`~ceutils.sparse_softmax_cross_entropy`.
+    reduction : {"none", "mean", "sum"}
+        As for :func:`~ceutils.sparse_softmax_cross_entropy`; the gradient is
+        that of the reduced loss, for every ``reduction``.
+
+    Returns
+    -------
+    loss : numpy.ndarray
+        As :func:`~ceutils.sparse_softmax_cross_entropy` returns it:
+        ``"none"``, the losses of the shape of ``labels``; ``"mean"`` and
+        ``"sum"``, a scalar.
+    grad : numpy.ndarray
+        As :func:`sparse_softmax_cross_entropy_grad` returns it:
+        :math:`\partial L / \partial x` in the shape and dtype of ``logits``.
+
+    Raises
+    ------
+    ValueError
+        As the separate functions raise (``"mean"`` of an empty batch or of
+        labels that are all ignored, among others).
+    TypeError
+        If an option has the wrong type.
+
+    Examples
+    --------
+    >>> loss, grad = sparse_softmax_cross_entropy_and_grad([[1.0, 2.0]], [1])
+    >>> round(float(loss), 4), np.round(grad, 6).tolist()
+    (0.3133, [[0.268941, -0.268941]])
+    >>> sparse_softmax_cross_entropy_and_grad([1e308, -1e308], 0)
+    (np.float64(0.0), array([0., 0.]))
+    """
+    s = sparse_inputs(logits, labels, axis=axis, weight=weight, ignore_index=ignore_index,
+                      label_smoothing=label_smoothing, reduction=reduction)
+    return sparse_softmax_ce(s, grad=True)
+
+
+def softmax_cross_entropy_and_grad(
+    logits, targets, *, axis: int = -1, label_smoothing=0.0, reduction: str = "mean"
+):
+    r"""Softmax cross entropy with dense targets and its gradient, in one pass over the logits.
+
+    The results of :func:`~ceutils.softmax_cross_entropy` and
+    :func:`softmax_cross_entropy_grad`, computed together:
+
+    .. math:: \ell_n = \sum_c y_{n,c}\bigl(\operatorname{logsumexp}(x_n) - x_{n,c}\bigr),
+              \qquad \frac{\partial \ell_n}{\partial x_{n,i}} = s_n S_{n,i} - y_{n,i},
+              \quad s_n = \sum_c y_{n,c}
+
+    With :math:`m`, :math:`e_c` and :math:`t` as in
+    :func:`sparse_softmax_cross_entropy_and_grad`,
+    :math:`\ell_n = \sum_c y_{n,c}(m - x_{n,c}) + s_n \operatorname{log1p}(t)`
+    (terms of one sign) and the gradient is
+    :math:`\bigl((s_n e_i - y_{n,i}) - y_{n,i} t\bigr)/(1 + t)`.
+    One pass over the logits, a block of rows at a time, as TensorFlow's fused
+    kernel ``SoftmaxCrossEntropyWithLogits`` does: the maximum, the
+    exponentials and their sum serve both results. The separate functions run
+    the same kernel, so the results equal theirs exactly.
+
+    Derived in chapter 9.
+
+    Parameters
+    ----------
+    logits : array_like, shape ``[..., C]``
+        Unnormalised scores :math:`x`.
+    targets : array_like, same shape as ``logits``
+        One-hot labels or a distribution per row; rows that are not
+        distributions warn once and are used as given.
+    axis : int
+        The class axis.
+    label_smoothing : float in [0, 1]
+        As for :func:`~ceutils.softmax_cross_entropy`.
+    reduction : {"none", "mean", "sum"}
+        As for :func:`~ceutils.softmax_cross_entropy`; the gradient is that of
+        the reduced loss, for every ``reduction``.
+
+    Returns
+    -------
+    loss : numpy.ndarray
+        As :func:`~ceutils.softmax_cross_entropy` returns it: ``"none"``, the
+        row losses; ``"mean"`` and ``"sum"``, a scalar.
+    grad : numpy.ndarray
+        As :func:`softmax_cross_entropy_grad` returns it, in the shape and
+        dtype of ``logits``.
+
+    Raises
+    ------
+    ValueError
+        As the separate functions raise (``"mean"`` of an empty batch, among
+        others).
+    TypeError
+        If an option has the wrong type.
+
+    Examples
+    --------
+    >>> loss, grad = softmax_cross_entropy_and_grad([1.0, 2.0], [0.0, 1.0])
+    >>> round(float(loss), 4), np.round(grad, 6).tolist()
+    (0.3133, [0.268941, -0.268941])
+    """
+    d = dense_inputs(logits, targets, name="logits", axis=axis, label_smoothing=label_smoothing,
+                     reduction=reduction)
+    loss, grad, distributions = softmax_ce(d, grad=True)
+    if not distributions:
+        warn_targets("targets", d.axis, "computing -sum(y * log_softmax(x)) and its "
+                     "gradient as given")
+    return loss, grad
+
+
+def binary_cross_entropy_with_logits_and_grad(
+    logits, targets, *, pos_weight=None, weight=None, label_smoothing=0.0,
+    reduction: str = "mean",
+):
+    r"""Sigmoid cross entropy and its gradient, in one pass over the logits.
+
+    The results of :func:`~ceutils.binary_cross_entropy_with_logits` and
+    :func:`binary_cross_entropy_with_logits_grad`, computed together:
+
+    .. math:: \ell = (1 - z)\max(x, 0) + q z \max(-x, 0) + (1 - z + q z)
+              \operatorname{log1p}(e^{-|x|}),
+              \qquad \frac{\partial \ell}{\partial x}
+              = (1 - z)\,\sigma(x) - q z\,\sigma(-x)
+
+    (:math:`q = 1` without ``pos_weight``), times ``weight``. Both share
+    :math:`e^{-|x|}`, from which :math:`\sigma(|x|) = 1/(1 + e^{-|x|})` and
+    :math:`\sigma(-|x|) = e^{-|x|}/(1 + e^{-|x|})`; every term is ≥ 0.
+    One pass over the logits, a block at a time: the exponential serves both
+    results. The separate functions run the same kernel, so the results equal
+    theirs exactly.
+
+    Derived in chapter 9.
+
+    Parameters
+    ----------
+    logits : array_like
+        Logits :math:`x`.
+    targets : array_like, same shape as ``logits``
+        Targets :math:`z` in [0, 1].
+    pos_weight : array_like, optional
+        Weight :math:`q \ge 0` of the positive term, broadcasting to the shape
+        of ``logits`` (one per class along the last axis, say).
+    weight : array_like, optional
+        Per-element weights, broadcasting to the shape of ``logits``.
+    label_smoothing : float in [0, 1]
+        As for :func:`~ceutils.binary_cross_entropy_with_logits`.
+    reduction : {"none", "mean", "sum"}
+        As for :func:`~ceutils.binary_cross_entropy_with_logits`; the gradient
+        is that of the reduced loss, for every ``reduction``.
+
+    Returns
+    -------
+    loss : numpy.ndarray
+        As :func:`~ceutils.binary_cross_entropy_with_logits` returns it:
+        ``"none"``, the losses of the shape of ``logits``; ``"mean"`` and
+        ``"sum"``, a scalar.
+    grad : numpy.ndarray
+        As :func:`binary_cross_entropy_with_logits_grad` returns it, in the
+        shape and dtype of ``logits``.
+
+    Raises
+    ------
+    ValueError
+        As the separate functions raise (``"mean"`` of an empty batch, among
+        others).
+    TypeError
+        If an option has the wrong type.
+
+    Examples
+    --------
+    >>> loss, grad = binary_cross_entropy_with_logits_and_grad([0.0, 0.0], [1.0, 0.0])
+    >>> round(float(loss), 6), grad.tolist()
+    (0.693147, [-0.25, 0.25])
+    """
+    b = elementwise_inputs(logits, targets, name="logits", weight=weight, pos_weight=pos_weight,
+                           label_smoothing=label_smoothing, reduction=reduction)
+    return sigmoid_ce(b, grad=True)
+
+
+def _default_step(x: float) -> float:
+    return _CBRT_EPS * max(1.0, abs(x))
+
+
+_CBRT_EPS = float(np.cbrt(np.finfo(np.float64).eps))
+
+
+def _real_scalar(out) -> float:
+    """``f``'s value as a Python float: a real number of size 1, finite."""
+    if type(out) is float:
+        val = out
+    else:
+        arr = np.asarray(out)
+        if arr.size != 1 or arr.dtype.kind not in "biuf":
+            raise ValueError(f"f must return a real scalar; got {shown(out)} of dtype "
+                             f"{arr.dtype} and shape {arr.shape}")
+        val = float(arr.reshape(()))
+    if not math.isfinite(val):
+        raise ValueError(f"f must return a finite value near x; got {val}")
+    return val
 
 
 def numerical_gradient(f: Callable[[np.ndarray], object], x, *, h=None) -> np.ndarray:
@@ -337,13 +600,18 @@ def numerical_gradient(f: Callable[[np.ndarray], object], x, *, h=None) -> np.nd
     is :math:`(x_i + h_i) - (x_i - h_i)` as represented, so the representation
     error of :math:`x_i \pm h_i` does not enter.
 
+    Cost: :math:`2n` calls of ``f`` for :math:`n` = ``x.size``, and besides
+    them time and memory linear in :math:`n`. One working copy of ``x`` is
+    changed in place, one coordinate at a time, and restored after each pair
+    of calls; ``f`` sees it read-only (it must not keep it beyond the call).
+
     Derived in chapter 9.
 
     Parameters
     ----------
     f : callable
-        ``f(x)`` returns a real scalar; it is called with float64 arrays of the
-        shape of ``x``, 2·``x.size`` times.
+        ``f(x)`` returns a real scalar; it is called with a read-only float64
+        array of the shape of ``x``, 2·``x.size`` times.
     x : array_like
         The point; finite real numbers.
     h : float or array_like, optional
@@ -352,7 +620,16 @@ def numerical_gradient(f: Callable[[np.ndarray], object], x, *, h=None) -> np.nd
     Returns
     -------
     numpy.ndarray
-        The approximate gradient, in float64 and the shape of ``x``.
+        The approximate gradient, in float64 and the shape of ``x``; empty,
+        without a call of ``f``, if ``x`` is.
+
+    Raises
+    ------
+    TypeError
+        If ``f`` is not callable.
+    ValueError
+        If ``x`` or ``h`` is not finite, ``h`` not positive, or ``f`` returns
+        anything but a finite real scalar.
 
     Examples
     --------
@@ -360,26 +637,23 @@ def numerical_gradient(f: Callable[[np.ndarray], object], x, *, h=None) -> np.nd
     >>> np.allclose(g, [3.0, 12.0], rtol=1e-9)
     True
     """
-    if not callable(f):
-        raise ValueError(f"f must be a callable returning a scalar; got {type(f).__name__}")
-    x0 = as_float_array(x, "x").astype(np.float64)
-    step = _default_step(x0) if h is None else finite_differences_steps(h, x0.shape)
-
-    def value(v: np.ndarray) -> float:
-        out = np.asarray(f(v))
-        if out.size != 1 or not np.issubdtype(out.dtype, np.number) or np.iscomplexobj(out):
-            raise ValueError(
-                f"f must return a real scalar; got {out.dtype} of shape {out.shape}"
-            )
-        val = float(out.reshape(()))
-        if not np.isfinite(val):
-            raise ValueError(f"f must return a finite value near x; got {val}")
-        return val
-
-    grad = np.empty_like(x0)
-    for idx in np.ndindex(x0.shape):
-        plus, minus = x0.copy(), x0.copy()
-        plus[idx] += step[idx]
-        minus[idx] -= step[idx]
-        grad[idx] = (value(plus) - value(minus)) / (plus[idx] - minus[idx])
+    check_callable(f)
+    x = as_float_array(x, "x")
+    work = np.array(x, dtype=np.float64, order="C")  # the one copy that is changed
+    steps = None if h is None else finite_differences_steps(h, work.shape).reshape(-1)
+    seen = work.view()
+    seen.flags.writeable = False
+    flat = work.reshape(-1)  # a view: writing to it changes what f sees
+    grad = np.empty(work.shape, np.float64)
+    gflat = grad.reshape(-1)
+    for i in range(flat.size):
+        xi = float(flat[i])
+        hi = _default_step(xi) if steps is None else float(steps[i])
+        plus, minus = xi + hi, xi - hi
+        flat[i] = plus
+        f_plus = _real_scalar(f(seen))
+        flat[i] = minus
+        f_minus = _real_scalar(f(seen))
+        flat[i] = xi
+        gflat[i] = (f_plus - f_minus) / (plus - minus)
     return grad

@@ -5,19 +5,41 @@ per-sample (softmax) losses, ``"sum"`` their sum, ``"mean"`` their sum divided
 by the number of losses, except that :func:`sparse_softmax_cross_entropy` with
 class weights divides by :math:`\sum_n w_{y_n}` over the labels not ignored.
 
+A ``"mean"`` of no losses (an empty batch) raises ``ValueError``: it is 0/0,
+which PyTorch returns as ``nan``. ``"sum"`` of no losses is 0 and ``"none"``
+an empty array, as in PyTorch.
+
 Dtypes follow optax: targets and weights are cast to the dtype of ``probs`` or
 ``logits``, and the loss comes back in that dtype (integer inputs count as
 float64). :mod:`ceutils.gradients` follows the same rule.
+
+Weights broadcast only as documented: to the shape of the losses, never
+enlarging it. Probabilities, targets and weights are validated as
+:mod:`ceutils._validation` describes (real, finite, in range; PyTorch tensors
+are accepted, masked arrays with masked entries refused).
 """
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 
-from ._core import along_axis, dense_inputs, elementwise_inputs, reduce, sparse_inputs
-from ._validation import as_probabilities, check_clip, warn_if_not_distribution
-from .activations import _max_and_log_sum_exp_shifted, log_softmax, sigmoid
-from .information import xlogy
+from ._blocks import row_slices
+from ._core import (
+    Losses,
+    dense_inputs,
+    elementwise_inputs,
+    sigmoid_ce,
+    sigmoid_squared_error_kernel,
+    smooth,
+    softmax_ce,
+    sparse_inputs,
+    sparse_softmax_ce,
+    targets_are_distributions,
+)
+from ._validation import check_bool, check_clip, rows_are_distributions
+from .information import _xlog1py, _xlogy
 
 __all__ = [
     "KERAS_EPSILON",
@@ -57,11 +79,35 @@ def _sklearn_clip(p: np.ndarray) -> np.ndarray:
     return np.clip(p, eps, 1 - eps)
 
 
-def _xlog1py(x: np.ndarray, y: np.ndarray) -> np.ndarray:
-    """``x * log1p(y)``, exactly 0 where ``x == 0`` (scipy.special.xlog1py)."""
-    with np.errstate(divide="ignore", invalid="ignore"):
-        out = x * np.log1p(y)
-    return np.where(x == 0, np.zeros_like(out), out)
+def warn_targets(name: str, axis: int, what: str) -> None:
+    """Warn, as scikit-learn does, that rows of ``name`` are not distributions."""
+    warnings.warn(
+        f"{name} rows are not probability distributions (entries in [0, 1] summing to 1 "
+        f"along axis {axis}); {what}",
+        UserWarning,
+        stacklevel=3,
+    )
+
+
+def _bce_block(p: np.ndarray, y: np.ndarray, clip) -> np.ndarray:
+    """The binary cross entropy of one block, under ``clip``'s convention."""
+    if clip is None:
+        loss = _xlogy(y, p)
+        loss += _xlog1py(1 - y, -p)
+    elif clip == "keras":
+        pc = _keras_clip(p)
+        loss = y * np.log(pc)
+        loss += (1 - y) * np.log(1 - pc)
+    elif clip == "torch":
+        with np.errstate(divide="ignore"):
+            log_p = np.maximum(np.log(p), TORCH_LOG_CLAMP)
+            log_q = np.maximum(np.log1p(-p), TORCH_LOG_CLAMP)
+        loss = y * log_p
+        loss += (1 - y) * log_q
+    else:  # "sklearn"
+        loss = _xlogy(y, _sklearn_clip(p))
+        loss += _xlogy(1 - y, _sklearn_clip(1 - p))
+    return np.subtract(0, loss, out=loss)  # +0.0, not -0.0, for a perfect prediction
 
 
 def binary_cross_entropy(
@@ -84,8 +130,10 @@ def binary_cross_entropy(
     targets : array_like, same shape as ``probs``
         Targets in [0, 1] (0/1 labels or soft targets), cast to ``probs``' dtype.
     weight : array_like, optional
-        Per-element rescaling weights :math:`w_i \ge 0`, broadcast against
-        ``probs`` (``torch.nn.BCELoss(weight=...)``).
+        Per-element rescaling weights :math:`w_i \ge 0`, broadcasting to the
+        shape of ``probs`` (``torch.nn.BCELoss(weight=...)``); a weight that
+        would enlarge the loss, such as a column ``(N, 1)`` for ``N`` losses,
+        raises ``ValueError``, as PyTorch refuses it.
     clip : {None, "keras", "torch", "sklearn"}
         How the library being reproduced keeps the logarithms finite:
 
@@ -113,8 +161,19 @@ def binary_cross_entropy(
     -------
     numpy.ndarray
         In ``probs``' dtype. ``"none"``: the losses :math:`\ell_i`, of the
-        shape of ``probs`` broadcast against ``weight``; ``"mean"`` and
-        ``"sum"``: a scalar, their mean or sum.
+        shape of ``probs``; ``"mean"`` and ``"sum"``: a scalar, their mean or
+        sum.
+
+    Raises
+    ------
+    ValueError
+        If an array is not one of finite real numbers of the documented shape,
+        or holds a value out of range; or, with ``reduction="mean"``, if there
+        are no losses (an empty batch: 0/0). ``"sum"`` of no losses is 0 and
+        ``"none"`` an empty array, as in PyTorch.
+    TypeError
+        If an option has the wrong type (``reduction`` not a string,
+        ``label_smoothing`` not a real number, ``axis`` not an int).
 
     Notes
     -----
@@ -147,22 +206,15 @@ def binary_cross_entropy(
     check_clip(clip, CLIP_MODES)
     b = elementwise_inputs(probs, targets, name="probs", weight=weight,
                            label_smoothing=label_smoothing, reduction=reduction)
-    p, y = b.x, b.z
-    if clip is None:
-        loss = -(xlogy(y, p) + _xlog1py(1 - y, -p))
-    elif clip == "keras":
-        pc = _keras_clip(p)
-        loss = -(y * np.log(pc) + (1 - y) * np.log(1 - pc))
-    elif clip == "torch":
-        with np.errstate(divide="ignore"):
-            log_p = np.maximum(np.log(p), TORCH_LOG_CLAMP)
-            log_q = np.maximum(np.log1p(-p), TORCH_LOG_CLAMP)
-        loss = -(y * log_p + (1 - y) * log_q)
-    else:  # "sklearn"
-        loss = -(xlogy(y, _sklearn_clip(p)) + xlogy(1 - y, _sklearn_clip(1 - p)))
-    if b.weight is not None:
-        loss = loss * b.weight
-    return reduce(loss, b.reduction, b.denominator)
+    den = b.denominator if b.reduction == "mean" else None
+    losses = Losses(b.reduction, b.x.shape, b.x.dtype)
+    for idx, p, y, w, _ in b.blocks():
+        loss = _bce_block(p, y, clip)
+        if w is not None:  # a weight of 0 gives 0, also where the loss is inf
+            with np.errstate(invalid="ignore"):
+                loss = np.where(w == 0, 0, loss * w).astype(loss.dtype, copy=False)
+        losses.put(idx, loss)
+    return b.finish(losses, den, None)[0]
 
 
 def binary_cross_entropy_with_logits(
@@ -194,11 +246,13 @@ def binary_cross_entropy_with_logits(
         Targets :math:`z` in [0, 1] (multi-hot labels or soft targets), cast to
         ``logits``' dtype.
     pos_weight : array_like, optional
-        Weight :math:`q \ge 0` of positive examples, broadcast along the last
-        axis (one per class), as in ``torch.nn.BCEWithLogitsLoss`` and
+        Weight :math:`q \ge 0` of positive examples, broadcasting to the shape
+        of ``logits`` (one per class along the last axis, say), as in
+        ``torch.nn.BCEWithLogitsLoss`` and
         ``tf.nn.weighted_cross_entropy_with_logits``.
     weight : array_like, optional
-        Per-element rescaling weights, broadcast against ``logits``.
+        Per-element rescaling weights, broadcasting to the shape of ``logits``.
+        Neither weight may enlarge the loss (``ValueError``, as in PyTorch).
     label_smoothing : float in [0, 1]
         Targets become :math:`z (1 - \epsilon) + \epsilon / 2` first, as
         ``keras.losses.binary_crossentropy(from_logits=True, label_smoothing=ε)``
@@ -210,8 +264,18 @@ def binary_cross_entropy_with_logits(
     -------
     numpy.ndarray
         In ``logits``' dtype. ``"none"``: the losses :math:`\ell`, of the shape
-        of ``logits`` broadcast against ``weight`` and ``pos_weight``;
-        ``"mean"`` and ``"sum"``: a scalar, their mean or sum.
+        of ``logits``; ``"mean"`` and ``"sum"``: a scalar, their mean or sum.
+
+    Raises
+    ------
+    ValueError
+        If an array is not one of finite real numbers of the documented shape,
+        or holds a value out of range; or, with ``reduction="mean"``, if there
+        are no losses (an empty batch: 0/0). ``"sum"`` of no losses is 0 and
+        ``"none"`` an empty array, as in PyTorch.
+    TypeError
+        If an option has the wrong type (``reduction`` not a string,
+        ``label_smoothing`` not a real number, ``axis`` not an int).
 
     Examples
     --------
@@ -224,16 +288,7 @@ def binary_cross_entropy_with_logits(
     """
     b = elementwise_inputs(logits, targets, name="logits", weight=weight, pos_weight=pos_weight,
                            label_smoothing=label_smoothing, reduction=reduction)
-    x, z = b.x, b.z
-    softplus_neg_abs = np.log1p(np.exp(-np.abs(x)))
-    if b.pos_weight is None:
-        loss = np.maximum(x, 0) - x * z + softplus_neg_abs
-    else:
-        l_ = 1 + (b.pos_weight - 1) * z
-        loss = (1 - z) * x + l_ * (softplus_neg_abs + np.maximum(-x, 0))
-    if b.weight is not None:
-        loss = loss * b.weight
-    return reduce(loss, b.reduction, b.denominator)
+    return sigmoid_ce(b)[0]
 
 
 def categorical_cross_entropy(
@@ -290,6 +345,17 @@ def categorical_cross_entropy(
         shape of ``probs`` without ``axis``; ``"mean"`` and ``"sum"``: a scalar,
         their mean or sum.
 
+    Raises
+    ------
+    ValueError
+        If an array is not one of finite real numbers of the documented shape,
+        or holds a value out of range; or, with ``reduction="mean"``, if there
+        are no losses (an empty batch: 0/0). ``"sum"`` of no losses is 0 and
+        ``"none"`` an empty array, as in PyTorch.
+    TypeError
+        If an option has the wrong type (``reduction`` not a string,
+        ``label_smoothing`` not a real number, ``axis`` not an int).
+
     Notes
     -----
     ``normalize=True, clip="keras"`` reproduces
@@ -312,27 +378,32 @@ def categorical_cross_entropy(
     check_clip(clip, (None, "keras", "sklearn"),
                " (PyTorch has no categorical loss on probabilities; use "
                "sparse_softmax_cross_entropy or softmax_cross_entropy on logits)")
+    normalize = check_bool(normalize, "normalize")
     d = dense_inputs(probs, targets, name="probs", axis=axis, label_smoothing=label_smoothing,
-                     reduction=reduction, what="computing -sum(y * log(p)) as given")
-    p, y, axis = d.x, d.y, d.axis
-    if not normalize or (p < 0).any():
-        p = as_probabilities(p, "probs")  # raises, naming the entry outside [0, 1]
+                     reduction=reduction, upper=np.inf if normalize else 1.0)
+    if not targets_are_distributions(d):
+        warn_targets("targets", d.axis, "computing -sum(y * log(p)) as given")
     if normalize:
-        total = p.sum(axis=axis, keepdims=True)
-        if (total == 0).any():
+        totals = d.x2.sum(axis=1)
+        if d.x2.shape[1] and (totals == 0).any():
+            idx = np.unravel_index(int(np.argmax(totals == 0)), d.lead)
             raise ValueError(f"probs rows must have a positive sum to be normalised along axis "
-                             f"{axis}; got a row of zeros")
-        p = p / total
-    else:
-        warn_if_not_distribution(p, "probs", axis,
-                                 "used as given (normalize=True divides by the row sums)")
-    if clip == "keras":
-        loss = -(y * np.log(_keras_clip(p))).sum(axis=axis)
-    else:
-        if clip == "sklearn":
-            p = _sklearn_clip(p)
-        loss = -xlogy(y, p).sum(axis=axis)
-    return reduce(loss, d.reduction, d.denominator)
+                             f"{d.axis}; got a row of zeros at index {tuple(map(int, idx))}")
+    elif not rows_are_distributions(d.x2, 1):
+        warn_targets("probs", d.axis, "used as given (normalize=True divides by the row sums)")
+    den = d.denominator if d.reduction == "mean" else None
+    losses = Losses(d.reduction, (d.x2.shape[0],), d.x.dtype)
+    for r0, r1 in row_slices(*d.x2.shape):
+        p, y = d.x2[r0:r1], smooth(d.targets(r0, r1), d.eps, d.n_classes)
+        if normalize:
+            p = p / totals[r0:r1, None]
+        if clip == "keras":
+            loss = y * np.log(_keras_clip(p))
+        else:
+            loss = _xlogy(y, _sklearn_clip(p) if clip == "sklearn" else p)
+        losses.put(slice(r0, r1), -loss.sum(axis=1))
+    loss = losses.result(den)
+    return loss.reshape(d.lead) if d.reduction == "none" else loss
 
 
 def softmax_cross_entropy(
@@ -373,6 +444,17 @@ def softmax_cross_entropy(
         shape of ``logits`` without ``axis``; ``"mean"`` and ``"sum"``: a
         scalar, their mean or sum.
 
+    Raises
+    ------
+    ValueError
+        If an array is not one of finite real numbers of the documented shape,
+        or holds a value out of range; or, with ``reduction="mean"``, if there
+        are no losses (an empty batch: 0/0). ``"sum"`` of no losses is 0 and
+        ``"none"`` an empty array, as in PyTorch.
+    TypeError
+        If an option has the wrong type (``reduction`` not a string,
+        ``label_smoothing`` not a real number, ``axis`` not an int).
+
     Examples
     --------
     >>> round(float(softmax_cross_entropy([1.0, 2.0], [0.0, 1.0])), 4)
@@ -381,9 +463,11 @@ def softmax_cross_entropy(
     0.4133
     """
     d = dense_inputs(logits, targets, name="logits", axis=axis, label_smoothing=label_smoothing,
-                     reduction=reduction, what="computing -sum(y * log_softmax(x)) as given")
-    loss = -(d.y * log_softmax(d.x, axis=d.axis)).sum(axis=d.axis)
-    return reduce(loss, d.reduction, d.denominator)
+                     reduction=reduction)
+    loss, _, distributions = softmax_ce(d)
+    if not distributions:
+        warn_targets("targets", d.axis, "computing -sum(y * log_softmax(x)) as given")
+    return loss
 
 
 def sparse_softmax_cross_entropy(
@@ -443,8 +527,16 @@ def sparse_softmax_cross_entropy(
     Raises
     ------
     ValueError
-        With ``reduction="mean"``, when every label is ignored or has weight 0
-        (the mean would be 0/0).
+        If an array is not one of finite real numbers of the documented shape,
+        or holds a value out of range (a label outside ``[0, C)`` that is not
+        ``ignore_index``); or, with ``reduction="mean"``, if there are no
+        losses (an empty batch) or every label is ignored or has weight 0 (the
+        mean would be 0/0). ``"sum"`` of no losses is 0 and ``"none"`` an
+        empty array, as in PyTorch.
+    TypeError
+        If an option has the wrong type (``ignore_index`` not an int or None,
+        ``reduction`` not a string, ``label_smoothing`` not a real number,
+        ``axis`` not an int).
 
     Notes
     -----
@@ -460,19 +552,7 @@ def sparse_softmax_cross_entropy(
     """
     s = sparse_inputs(logits, labels, axis=axis, weight=weight, ignore_index=ignore_index,
                       label_smoothing=label_smoothing, reduction=reduction)
-    x, axis = s.x, s.axis
-    picked = np.take_along_axis(x, np.expand_dims(s.safe, axis), axis=axis).squeeze(axis)
-    # (m - x_y) + log sum_c e^(x_c - m): two terms >= 0, nothing cancels (logsumexp(x) - x_y
-    # loses |x_y|·eps when x_y is near logsumexp(x), e.g. for logits near ±1e4).
-    m, r = _max_and_log_sum_exp_shifted(x, axis)
-    loss = (m - picked) + r
-    loss = np.where(s.ignored, 0, loss * s.sample_weight).astype(loss.dtype)
-    if s.eps:
-        # torch: (1 - ε)·nll + (ε / C)·Σ_c w_c·(-log softmax(x)_c), 0 where ignored
-        wc = along_axis(s.class_weight, axis, x.ndim)
-        smooth = np.where(s.ignored, 0, -(log_softmax(x, axis=axis) * wc).sum(axis=axis))
-        loss = ((1 - s.eps) * loss + (s.eps / s.n_classes) * smooth).astype(loss.dtype)
-    return reduce(loss, s.reduction, s.denominator if s.reduction == "mean" else None)
+    return sparse_softmax_ce(s)[0]
 
 
 def sigmoid_squared_error(logits, targets, *, reduction: str = "mean"):
@@ -501,11 +581,21 @@ def sigmoid_squared_error(logits, targets, *, reduction: str = "mean"):
         In ``logits``' dtype. ``"none"``: the costs :math:`C`, of the shape of
         ``logits``; ``"mean"`` and ``"sum"``: a scalar, their mean or sum.
 
+    Raises
+    ------
+    ValueError
+        If an array is not one of finite real numbers of the documented shape,
+        or holds a value out of range; or, with ``reduction="mean"``, if there
+        are no losses (an empty batch: 0/0). ``"sum"`` of no losses is 0 and
+        ``"none"`` an empty array, as in PyTorch.
+    TypeError
+        If an option has the wrong type (``reduction`` not a string,
+        ``label_smoothing`` not a real number, ``axis`` not an int).
+
     Examples
     --------
     >>> float(sigmoid_squared_error([0.0], [1.0]))
     0.125
     """
     b = elementwise_inputs(logits, targets, name="logits", reduction=reduction)
-    loss = 0.5 * (sigmoid(b.x) - b.z) ** 2
-    return reduce(loss, b.reduction, b.denominator)
+    return sigmoid_squared_error_kernel(b)[0]

@@ -1,7 +1,8 @@
 """The committed benchmark results, and who wins where.
 
-``make bench`` (``benchmarks/accuracy.py`` and ``benchmarks/speed.py``) measures
-accuracy against mpmath and speed against PyTorch and TensorFlow and writes the
+``make bench`` (``benchmarks/accuracy.py``, ``benchmarks/speed.py`` and
+``benchmarks/memory.py``) measures accuracy against mpmath, speed against
+PyTorch and TensorFlow, and the memory of every function, and writes the
 results into this package's ``data/`` folder, so that the book's appendix of
 benchmarks reads them wherever ceutils is installed (through
 :mod:`importlib.resources`, never by a path relative to a notebook).
@@ -27,6 +28,9 @@ __all__ = [
     "accuracy_figure",
     "speed_rows",
     "speed_metadata",
+    "speed_fused_rows",
+    "memory_rows",
+    "memory_metadata",
     "case_arguments",
     "outside_domain",
     "underflows",
@@ -89,7 +93,10 @@ def speed_rows() -> list[dict]:
     list of dict
         Every field as the text written: ``classes``, ``rows``, ``logits_MB``,
         ``implementation``, ``median_s``, ``min_s``, ``max_s``,
-        ``ratio_to_torch``, ``extra_memory_MB``, ``extra_memory_over_logits``.
+        ``ratio_to_torch`` (of the medians), ``ratio_to_torch_min`` (of the
+        minima), ``ratio_to_tf_fused``, ``ratio_to_floor`` (to one ``np.exp``
+        pass over the logits), ``extra_memory_MB`` and
+        ``extra_memory_over_logits`` (the ceutils rows only).
     """
     return _csv("speed.csv")
 
@@ -97,12 +104,58 @@ def speed_rows() -> list[dict]:
 def speed_metadata() -> dict:
     """``speed.json``: repeats, thread counts, machine and versions of the speed run.
 
+    Also the goals of the fused kernels and whether each met them
+    (``goals_met``, keyed ``"sparse C=10"`` and so on), the load average
+    before and after each size, and how noisy the timings were
+    (``noise_max_over_min``: per size, the least and most any implementation's
+    slowest run took over its fastest).
+
     Returns
     -------
     dict
         The JSON object as written by ``benchmarks/speed.py``.
     """
     return json.loads(_text("speed.json"))
+
+
+def speed_fused_rows() -> list[dict]:
+    """The rows of ``speed_fused.csv``: the dense softmax and sigmoid fused kernels, timed.
+
+    Returns
+    -------
+    list of dict
+        Every field as the text written: ``loss``, ``classes``, ``rows``,
+        ``logits_MB``, ``implementation``, ``median_s``, ``min_s``, ``max_s``,
+        ``ratio_to_torch``, ``ratio_to_torch_min``, ``ratio_to_tf_fused`` (empty
+        for the sigmoid: TensorFlow has no fused kernel for it) and
+        ``ratio_to_floor``.
+    """
+    return _csv("speed_fused.csv")
+
+
+def memory_rows() -> list[dict]:
+    """The rows of ``memory.csv``: what each public function allocates at 10^7 elements.
+
+    Returns
+    -------
+    list of dict
+        Every field as the text written: ``function``, ``options``,
+        ``elements``, ``largest_input_MB``, ``peak_MB``, ``result_MB``,
+        ``temporaries_MB``, ``peak_over_largest_input``,
+        ``temporaries_over_largest_input``, ``seconds``.
+    """
+    return _csv("memory.csv")
+
+
+def memory_metadata() -> dict:
+    """``memory.json``: sizes, the goal and versions of the memory run.
+
+    Returns
+    -------
+    dict
+        The JSON object as written by ``benchmarks/memory.py``.
+    """
+    return json.loads(_text("memory.json"))
 
 
 _ARGUMENT = re.compile(r"(\w+)=(\[[^\]]*\]|[^,]+)")

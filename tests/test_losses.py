@@ -68,19 +68,29 @@ def test_bce_with_logits_matches_torch_and_tf(dtype, reduction):
 
 
 def test_bce_with_logits_pos_weight_matches_torch_and_tf(dtype, rng):
+    """float64: the three agree. float32: PyTorch and TensorFlow evaluate
+    (1 - z) x + l (log1p(e^-|x|) + max(-x, 0)), whose first two terms cancel for x < 0, z = 0;
+    ceutils' terms share a sign. Reference: q z softplus(-x) + (1 - z) softplus(x) in float64
+    (NumPy's logaddexp) of the same float32 inputs."""
     name = np.dtype(dtype).name
     q = rng.uniform(0.1, 5.0, size=C)
-    got = ceutils.binary_cross_entropy_with_logits(
-        LOGITS.astype(dtype), BINARY.astype(dtype), pos_weight=q.astype(dtype), reduction="none"
-    )
-    np.testing.assert_allclose(
-        got, A.torch_bce_with_logits(LOGITS, BINARY, pos_weight=q, reduction="none", dtype=name),
-        rtol=rtol_for(dtype),
-    )
-    np.testing.assert_allclose(
-        got, A.tf_weighted_cross_entropy_with_logits(LOGITS, BINARY, q, dtype=name),
-        rtol=rtol_for(dtype),
-    )
+    x, z, qd = LOGITS.astype(dtype), BINARY.astype(dtype), q.astype(dtype)
+    got = ceutils.binary_cross_entropy_with_logits(x, z, pos_weight=qd, reduction="none")
+    torch_loss = A.torch_bce_with_logits(LOGITS, BINARY, pos_weight=q, reduction="none",
+                                         dtype=name)
+    tf_loss = A.tf_weighted_cross_entropy_with_logits(LOGITS, BINARY, q, dtype=name)
+    if dtype == np.float64:
+        np.testing.assert_allclose(got, torch_loss, rtol=rtol_for(dtype))
+        np.testing.assert_allclose(got, tf_loss, rtol=rtol_for(dtype))
+        return
+    x64, z64, q64 = (a.astype(np.float64) for a in (x, z, qd))
+    exact = q64 * z64 * np.logaddexp(0.0, -x64) + (1 - z64) * np.logaddexp(0.0, x64)
+    np.testing.assert_allclose(got, exact, rtol=rtol_for(dtype))
+
+    def worst(v):
+        return np.max(np.abs(np.asarray(v, np.float64) - exact) / exact)
+
+    assert worst(got) <= min(worst(torch_loss), worst(tf_loss))
 
 
 def test_bce_with_logits_extreme_logits_finite_and_accurate():

@@ -210,7 +210,7 @@ def test_package_data_is_in_the_wheel(tmp_path):
     names = set(zipfile.ZipFile(wheel).namelist())
     data = {p.name for p in (ROOT / "ceutils" / "data").iterdir() if p.is_file()}
     assert data >= {"accuracy.csv", "accuracy.json", "accuracy.png", "speed.csv", "speed.json",
-                    "crosswalk.json"}
+                    "speed_fused.csv", "memory.csv", "memory.json", "crosswalk.json"}
     assert {f"ceutils/data/{name}" for name in data} <= names
 
 
