@@ -268,9 +268,10 @@ def verdicts(rows: list[dict], precision: str, mode: str = "exact",
 
     At each grid point where ceutils and at least one of ``rivals`` computed the
     quantity, ceutils' absolute error is compared with the smallest of the
-    rivals' (:func:`effective_error`). Within one unit in the last place (ulp)
-    of the exact value it is a tie: at that distance the comparison measures
-    the luck of a final rounding, not the formula. A rival's result on an input
+    rivals' (:func:`effective_error`). When the two errors differ by at most
+    one unit in the last place (ulp) of the exact value it is a tie: at that
+    distance the comparison measures the luck of a final rounding, not the
+    formula. A rival's result on an input
     it is not defined for (:func:`outside_domain`) is not compared.
 
     Parameters
