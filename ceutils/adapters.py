@@ -201,7 +201,8 @@ def torch_cross_entropy(logits, target, *, weight=None, ignore_index=-100, label
     label_smoothing : float
         PyTorch's label smoothing.
     reduction : {"none", "mean", "sum"}
-        PyTorch's reduction ("mean" divides by the sum of the labels' weights).
+        PyTorch's reduction ("mean" divides by the sum of the labels' weights for
+        integer labels, by the number of samples for probability targets).
     dtype : str
         The precision PyTorch computes in.
 
