@@ -709,7 +709,7 @@ def test_front_page_shows_the_headline_table_and_figure(visit):
     assert header[1:] == list(HEADLINES), header
     rows = {r[0]: r[1:] for r in table.locator("tbody tr").evaluate_all(
         "rs => rs.map(r => Array.from(r.cells, c => c.textContent.trim()))")}
-    for library in ("scikit-learn", "PyTorch", "TensorFlow / Keras"):
+    for library in ("scikit-learn", "PyTorch", "TensorFlow"):
         assert rows[library] == rows["exact"], (library, rows)  # the exact value's digits
     assert all(mark.startswith("✓") for mark in rows["agree"]), rows["agree"]
     links = table.locator("tbody tr:last-child a").evaluate_all("as => as.map(a => a.href)")
