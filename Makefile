@@ -57,11 +57,15 @@ define render_book
 $(BIN)/python -m tools.execute_notebooks --jobs 2
 $(BIN)/jupyter-book build -W -n --keep-going .
 @test -f $(HTML)/index.html || { echo "error: $(HTML)/index.html was not produced" >&2; exit 1; }
-$(MAKE) --no-print-directory $(PDF)
-@cp -p $(PDF) $(HTML)/
-$(BIN)/python -m tools.downloads --out $(HTML)/download
+$(if $(filter 1,$(BOOK_EXTRAS)),$(MAKE) --no-print-directory $(PDF))
+$(if $(filter 1,$(BOOK_EXTRAS)),@cp -p $(PDF) $(HTML)/)
+$(if $(filter 1,$(BOOK_EXTRAS)),$(BIN)/python -m tools.downloads --out $(HTML)/download)
 @echo "Book built: $(CURDIR)/$(HTML)/index.html"
 endef
+
+# The whole-book PDF and the downloads are part of every build; the build-integrity
+# tests, which build a one-page book several times, set BOOK_EXTRAS=0 to skip them.
+BOOK_EXTRAS ?= 1
 
 # nbmake's executed copies of the notebooks on their way to the build
 # (tools/handover.py). Both targets delete it first: nothing from an earlier or

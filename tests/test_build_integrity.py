@@ -233,7 +233,9 @@ PROBE_NOTEBOOK = [
     "assert not os.environ.get('PROBE_FAIL'), 'failing on purpose'",
     "print('executed by', os.environ.get('PROBE_RUN', 'the build'))",
 ]
-MAKE_NO_INSTALL = ["make", "-o", ".venv/.installed", "-o", "node_modules/.package-lock.json"]
+# Without the PDF and the downloads (BOOK_EXTRAS=0): this book is about its HTML.
+MAKE_NO_INSTALL = ["make", "-o", ".venv/.installed", "-o", "node_modules/.package-lock.json",
+                   "BOOK_EXTRAS=0"]
 
 
 def _clean_env(**extra: str) -> dict[str, str]:
