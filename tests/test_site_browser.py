@@ -24,6 +24,7 @@ import functools
 import http.server
 import json
 import os
+import re
 import shutil
 import threading
 from pathlib import Path
@@ -733,3 +734,25 @@ def test_every_page_footer_names_the_version(visit, docname):
     assert footer.count() == 1 and footer.is_visible(), f"{docname}: no release line in the footer"
     assert footer.locator(".ce-version").inner_text() == release.version
     assert footer.locator(".ce-date").inner_text() == release.date
+
+
+# --------------------------------------------------------------------------- exercises
+NUMBERED_CHAPTERS = [d for d in DOCNAMES if re.match(r"chapters/\d\d_", d)]
+
+
+@pytest.mark.parametrize("docname", NUMBERED_CHAPTERS)
+def test_chapter_has_exercises_with_collapsed_solutions(visit, docname):
+    """At least four numbered exercises, each solution a dropdown that opens on a click."""
+    page = visit(f"{docname}.html", typeset=False).page
+    exercises = page.locator("div.exercise")
+    assert exercises.count() >= 4, f"{docname} has {exercises.count()} exercises"
+    titles = exercises.locator(".admonition-title").all_inner_texts()
+    assert all(re.match(r"Exercise \d+\.\d+", t) for t in titles), titles
+    solutions = page.locator("div.solution")
+    assert solutions.count() >= exercises.count()
+    for i in range(solutions.count()):
+        body = solutions.nth(i).locator(":scope > :not(.admonition-title)").first
+        assert not body.is_visible(), f"{docname}: solution {i + 1} is not collapsed"
+    first = solutions.first
+    first.locator("button.toggle-button").click()
+    first.locator(":scope > :not(.admonition-title)").first.wait_for(state="visible", timeout=5000)
