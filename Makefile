@@ -21,7 +21,7 @@ export PYTHONHASHSEED := 0
 # skipped row (ceutils.libraries). A reader's light install leaves it unset.
 export CEUTILS_REQUIRE_FRAMEWORKS := 1
 
-.PHONY: help book pdf test test-light-install bench install clean
+.PHONY: help book book-instructor pdf test test-light-install bench install clean
 
 help:
 	@echo "make book   build the website into $(HTML) (creates $(VENV) first)"
@@ -29,6 +29,7 @@ help:
 	@echo "make test   check notebooks, run unit tests and every notebook, build, check the site"
 	@echo "make test-light-install  run two chapters in a fresh venv with the wheel's light extra"
 	@echo "make bench  re-measure accuracy, memory and speed into ceutils/data (not part of test)"
+	@echo "make book-instructor  the book without solutions, into _build/instructor/_build/html"
 	@echo "make clean  remove _build and $(EXECUTED) (keeps $(VENV))"
 
 # MathJax is served from the built site itself: npm installs the pinned copy.
@@ -118,6 +119,14 @@ test: $(STAMP) $(NODE_STAMP)
 # The test unsets CEUTILS_REQUIRE_FRAMEWORKS there: that install has no PyTorch or TensorFlow.
 test-light-install: $(STAMP)
 	$(BIN)/pytest tests -m light_install
+
+# The book without solutions, for instructors (_ext/instructor.py), in its own folder;
+# it reuses the main build's execution cache, so run `make book` first.
+book-instructor: book
+	$(BIN)/python -m tools.instructor
+	$(BIN)/jupyter-book build -W -n --keep-going --config _build/instructor/_config.yml \
+	  --path-output _build/instructor .
+	@echo "Book without solutions: $(CURDIR)/_build/instructor/_build/html/index.html"
 
 # Re-measures and rewrites the results in ceutils/data/ (about six minutes); `make test`
 # only checks the committed results.
