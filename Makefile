@@ -21,12 +21,13 @@ export PYTHONHASHSEED := 0
 # skipped row (ceutils.libraries). A reader's light install leaves it unset.
 export CEUTILS_REQUIRE_FRAMEWORKS := 1
 
-.PHONY: help book book-instructor pdf test test-light-install bench install clean
+.PHONY: help book book-instructor pdf test test-pdf test-light-install bench install clean
 
 help:
 	@echo "make book   build the website into $(HTML) (creates $(VENV) first)"
 	@echo "make pdf    build the website and the whole book as one PDF, $(PDF)"
 	@echo "make test   check notebooks, run unit tests and every notebook, build, check the site"
+	@echo "make test-pdf  print the whole book to PDF and test it (CI runs it after make test)"
 	@echo "make test-light-install  run two chapters in a fresh venv with the wheel's light extra"
 	@echo "make bench  re-measure accuracy, memory and speed into ceutils/data (not part of test)"
 	@echo "make book-instructor  the book without solutions, into _build/instructor/_build/html"
@@ -58,8 +59,8 @@ define render_book
 $(BIN)/python -m tools.execute_notebooks --jobs 2
 $(BIN)/jupyter-book build -W -n --keep-going .
 @test -f $(HTML)/index.html || { echo "error: $(HTML)/index.html was not produced" >&2; exit 1; }
-$(if $(filter 1,$(BOOK_EXTRAS)),$(MAKE) --no-print-directory $(PDF))
-$(if $(filter 1,$(BOOK_EXTRAS)),@cp -p $(PDF) $(HTML)/)
+$(if $(filter 1,$(BOOK_PDF)),$(MAKE) --no-print-directory $(PDF))
+$(if $(filter 1,$(BOOK_PDF)),@cp -p $(PDF) $(HTML)/)
 $(if $(filter 1,$(BOOK_EXTRAS)),$(BIN)/python -m tools.downloads --out $(HTML)/download)
 @echo "Book built: $(CURDIR)/$(HTML)/index.html"
 endef
@@ -67,6 +68,9 @@ endef
 # The whole-book PDF and the downloads are part of every build; the build-integrity
 # tests, which build a one-page book several times, set BOOK_EXTRAS=0 to skip them.
 BOOK_EXTRAS ?= 1
+# The PDF (about 1.5 min to print) is left to `make test-pdf`, so that `make test` keeps
+# to its time budget; `make book` and `make pdf` always print it.
+BOOK_PDF ?= $(BOOK_EXTRAS)
 
 # nbmake's executed copies of the notebooks on their way to the build
 # (tools/handover.py). Both targets delete it first: nothing from an earlier or
@@ -104,6 +108,7 @@ NOTEBOOKS := intro.ipynb $(shell find chapters reference -name '*.ipynb' -not -p
 
 # nbmake runs fresh copies of the notebooks and writes each executed copy back
 # (--overwrite), so that the build can use their outputs.
+test: BOOK_PDF = 0
 test: $(STAMP) $(NODE_STAMP)
 	rm -rf $(EXECUTED)
 	$(BIN)/nbstripout --verify $(NOTEBOOKS)
@@ -111,7 +116,13 @@ test: $(STAMP) $(NODE_STAMP)
 	$(BIN)/python -m tools.handover $(NOTEBOOKS)
 	$(BIN)/pytest -n 2 --dist worksteal --nbmake --overwrite $(addprefix $(EXECUTED)/,$(NOTEBOOKS)) tests ceutils -m "not site and not light_install"
 	$(render_book)
-	$(BIN)/pytest -n 2 tests -m site
+	$(BIN)/pytest -n 2 tests -m "site and not pdf"
+
+# The whole-book PDF, printed from the book `make test` built (nothing is executed
+# again), and the tests of it and of the site's link to it. Run by CI after `make test`.
+test-pdf: $(STAMP) $(NODE_STAMP)
+	$(MAKE) --no-print-directory pdf
+	$(BIN)/pytest -n 2 tests -m pdf
 
 # A reader's route, in a fresh virtual environment: the wheel built as `make book` builds
 # it, installed with its light extra (pip's cache is used), two chapters executed there.

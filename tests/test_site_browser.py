@@ -644,6 +644,7 @@ def test_search_over_file_url_shows_snippets_without_errors(browser):
 
 
 # --------------------------------------------------------------------------- print
+@pytest.mark.pdf  # it follows the download menu's link to the whole-book PDF
 def test_printed_chapter(browser, site_url, tmp_path):
     """A chapter printed from the browser: numbered title, running footer with the
     book's title, version and date, no web-only note, equations with their numbers,
