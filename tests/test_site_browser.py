@@ -387,6 +387,21 @@ _LAYOUT_PROBLEMS = r"""
       }
     }
   });
+  // Inline equations never run past the column, which would cut them off; on a
+  // phone a wide one scrolls sideways in its own box.
+  const edge = article.getBoundingClientRect().right + 1;
+  const inScroller = (el) => {
+    for (let p = el.parentElement; p && p !== article; p = p.parentElement) {
+      if (['auto', 'scroll'].includes(getComputedStyle(p).overflowX)) return true;
+    }
+    return false;
+  };
+  article.querySelectorAll('mjx-container:not([display="true"])').forEach((mjx) => {
+    const r = mjx.getBoundingClientRect();
+    if (r.width === 0 || r.right <= edge || inScroller(mjx)) return;
+    problems.push(`inline equation runs ${Math.round(r.right - edge)}px past the column: ` +
+                  mjx.textContent.trim().slice(0, 40));
+  });
   // Code, output and tracebacks wrap instead of scrolling sideways.
   article.querySelectorAll('pre').forEach((pre) => {
     if (pre.scrollWidth > pre.clientWidth + 1) {
