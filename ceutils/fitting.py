@@ -10,9 +10,12 @@ ceutils. SciPy is imported when the function is first called.
 
 from __future__ import annotations
 
+import numbers
 from collections.abc import Callable
 
 import numpy as np
+
+from ._validation import _real_option, as_float_array, shown
 
 __all__ = ["fit_linear"]
 
@@ -60,8 +63,14 @@ def fit_linear(features, loss: Callable[[np.ndarray], object],
     Raises
     ------
     ValueError
-        If ``features`` is not a two-dimensional array of finite numbers, or
-        ``n_outputs`` is not a positive integer.
+        If ``features`` is not a two-dimensional array of finite real numbers
+        with at least one row; if ``n_outputs`` or ``max_iter`` is not
+        positive or ``gtol`` not a positive finite number; or if ``grad``
+        returns an array not of the shape of the logits.
+    TypeError
+        If ``loss`` or ``grad`` is not callable, or an option has the wrong
+        type (``n_outputs`` and ``max_iter`` are ints, never bools; ``gtol``
+        a real number).
     RuntimeError
         If L-BFGS stops without meeting ``gtol``; the message gives SciPy's reason.
 
@@ -78,12 +87,26 @@ def fit_linear(features, loss: Callable[[np.ndarray], object],
     >>> round(b, 6), round(float(-np.log(3)), 6), w.tolist()
     (-1.098612, -1.098612, [0.0])
     """
-    u = np.asarray(features, dtype=np.float64)
-    if u.ndim != 2 or not np.all(np.isfinite(u)):
-        raise ValueError(f"features must be a finite array of shape (N, D); got shape {u.shape}"
-                         + ("" if u.ndim != 2 else " with non-finite entries"))
-    if n_outputs is not None and (not isinstance(n_outputs, int) or n_outputs < 1):
-        raise ValueError(f"n_outputs must be None or a positive integer; got {n_outputs!r}")
+    u = as_float_array(features, "features").astype(np.float64, copy=False)
+    if u.ndim != 2 or u.shape[0] == 0:
+        raise ValueError(f"features must be an array of shape (N, D) with N >= 1; got shape "
+                         f"{u.shape}")
+    for f, name in ((loss, "loss"), (grad, "grad")):
+        if not callable(f):
+            raise TypeError(f"{name} must be a callable of the logits; got {shown(f)} of type "
+                            f"{type(f).__name__}")
+    for value, name, expected in ((n_outputs, "n_outputs", "None or a positive int"),
+                                  (max_iter, "max_iter", "a positive int")):
+        if value is None and name == "n_outputs":
+            continue
+        if isinstance(value, bool | np.bool_) or not isinstance(value, numbers.Integral):
+            raise TypeError(f"{name} must be {expected}; got {shown(value)} of type "
+                            f"{type(value).__name__}")
+        if value < 1:
+            raise ValueError(f"{name} must be {expected}; got {shown(value)}")
+    tol = _real_option(gtol, "gtol", "a positive real number")
+    if not (np.isfinite(tol) and tol > 0):
+        raise ValueError(f"gtol must be a positive real number; got {shown(gtol)}")
     from scipy.optimize import minimize
 
     a = np.hstack([u, np.ones((u.shape[0], 1))])  # the bias as a last, constant feature
@@ -91,13 +114,17 @@ def fit_linear(features, loss: Callable[[np.ndarray], object],
 
     def value_and_gradient(theta: np.ndarray) -> tuple[float, np.ndarray]:
         logits = a @ theta.reshape(shape)
-        return float(loss(logits)), (a.T @ np.asarray(grad(logits))).ravel()
+        g = np.asarray(grad(logits))
+        if g.shape != logits.shape:
+            raise ValueError(f"grad must return an array of the shape of the logits, "
+                             f"{logits.shape}; got shape {g.shape}")
+        return float(loss(logits)), (a.T @ g).ravel()
 
     result = minimize(value_and_gradient, np.zeros(int(np.prod(shape))), jac=True,
-                      method="L-BFGS-B", options={"gtol": gtol, "ftol": 0.0,
-                                                  "maxiter": max_iter})
+                      method="L-BFGS-B", options={"gtol": tol, "ftol": 0.0,
+                                                  "maxiter": int(max_iter)})
     theta = result.x.reshape(shape)
-    if np.max(np.abs(value_and_gradient(result.x)[1])) > gtol:
-        raise RuntimeError(f"L-BFGS did not reach gtol={gtol:g}: {result.message}")
+    if np.max(np.abs(value_and_gradient(result.x)[1])) > tol:
+        raise RuntimeError(f"L-BFGS did not reach gtol={tol:g}: {result.message}")
     weights, bias = theta[:-1], theta[-1]
     return weights, (float(bias) if n_outputs is None else bias)

@@ -91,11 +91,14 @@ def speed_rows() -> list[dict]:
     Returns
     -------
     list of dict
-        Every field as the text written: ``classes``, ``rows``, ``logits_MB``,
+        Every field as the text written: ``classes``, ``rows``, ``logits_MiB``,
         ``implementation``, ``median_s``, ``min_s``, ``max_s``,
         ``ratio_to_torch`` (of the medians), ``ratio_to_torch_min`` (of the
-        minima), ``ratio_to_tf_fused``, ``ratio_to_floor`` (to one ``np.exp``
-        pass over the logits), ``extra_memory_MB`` and
+        minima), ``ratio_to_tf_fused``, ``ratio_to_tf_fused_min``,
+        ``ratio_to_floor`` (to one ``np.exp`` pass over the logits),
+        ``fastest_system_s`` and ``slowest_system_s`` (the system CPU time of
+        the fastest and of the slowest run), ``page_faults`` (the median
+        number of minor page faults per run), ``extra_memory_MiB`` and
         ``extra_memory_over_logits`` (the ceutils rows only).
     """
     return _csv("speed.csv")
@@ -104,8 +107,8 @@ def speed_rows() -> list[dict]:
 def speed_metadata() -> dict:
     """``speed.json``: repeats, thread counts, machine and versions of the speed run.
 
-    Also the goals of the fused kernels and whether each met them
-    (``goals_met``, keyed ``"sparse C=10"`` and so on), the load average
+    Also the goals of the fused kernels, judged on the fastest runs, and
+    whether each met them (``goals_met``, keyed ``"sparse C=10"`` and so on), the load average
     before and after each size, and how noisy the timings were
     (``noise_max_over_min``: per size, the least and most any implementation's
     slowest run took over its fastest).
@@ -125,10 +128,9 @@ def speed_fused_rows() -> list[dict]:
     -------
     list of dict
         Every field as the text written: ``loss``, ``classes``, ``rows``,
-        ``logits_MB``, ``implementation``, ``median_s``, ``min_s``, ``max_s``,
-        ``ratio_to_torch``, ``ratio_to_torch_min``, ``ratio_to_tf_fused`` (empty
-        for the sigmoid: TensorFlow has no fused kernel for it) and
-        ``ratio_to_floor``.
+        ``logits_MiB`` and the timing fields of :func:`speed_rows`
+        (``ratio_to_tf_fused`` and ``ratio_to_tf_fused_min`` empty for the
+        sigmoid: TensorFlow has no fused kernel for it).
     """
     return _csv("speed_fused.csv")
 

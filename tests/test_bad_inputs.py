@@ -22,6 +22,7 @@ after a change to ceutils say what the change fixed.
 from __future__ import annotations
 
 import contextlib
+import importlib
 import re
 import signal
 import warnings
@@ -50,7 +51,12 @@ def _good(kind: str):
         "labels": np.array([2, 0]),
         "real": np.array([[1.0, 2.0, 0.0], [0.5, 3.0, 1.0]]),
         "f": lambda v: float(np.sum(v * v)),
+        "loss": lambda v: float(np.sum(v * v)),
+        "grad": lambda v: 2 * v,
     }[kind]
+
+
+CALLABLE_KINDS = ("f", "loss", "grad")
 
 
 @dataclass(frozen=True)
@@ -63,10 +69,12 @@ class Spec:
     rows: bool = False  # has a class (outcome) axis
     weight: str | None = None  # "element" (broadcasts to the loss) or "class" (one per class)
     warns: tuple = ()  # array arguments whose rows are only warned about when not distributions
+    module: str = ""  # a submodule of ceutils that holds the function, if not ceutils itself
 
     @property
     def fn(self):
-        return getattr(ceutils, self.name, None)
+        home = importlib.import_module(f"ceutils.{self.module}") if self.module else ceutils
+        return getattr(home, self.name, None)
 
     @property
     def reduces(self) -> bool:
@@ -106,6 +114,8 @@ SPECS = [
     *(Spec(f"sigmoid_squared_error{s}", {"logits": "logits", "targets": "targets"},
            ("reduction",)) for s in ("", "_grad")),
     Spec("numerical_gradient", {"f": "f", "x": "real"}, ("h",)),
+    Spec("fit_linear", {"features": "real", "loss": "loss", "grad": "grad"},
+         ("n_outputs", "gtol", "max_iter"), module="fitting"),
 ]
 FUNCTIONS = {s.name: s for s in SPECS}
 
@@ -131,7 +141,8 @@ class Case:
 
 
 def _array_args(spec: Spec, kinds=None):
-    return [a for a, k in spec.arrays.items() if k != "f" and (kinds is None or k in kinds)]
+    return [a for a, k in spec.arrays.items()
+            if k not in CALLABLE_KINDS and (kinds is None or k in kinds)]
 
 
 def _torch_like(spec: Spec) -> list[Case]:
@@ -189,6 +200,8 @@ def _empty_batch(spec: Spec) -> list[Case]:
         def check(r):
             assert r.shape == (0,)
         return [Case("", spec, "x", {"x": np.zeros(0)}, "value", check)]
+    if spec.name == "fit_linear":  # no samples: nothing to fit
+        return [Case("", spec, "features", {"features": np.zeros((0, CLASSES_N))})]
     empty = {a: (np.zeros(0, int) if k == "labels" else np.zeros((0, CLASSES_N)))
              for a, k in spec.arrays.items()}
     first = next(iter(spec.arrays))
@@ -435,7 +448,10 @@ CLASSES = {
         + _option("axis", [True])(s)
         + _option("base", ["2", True])(s)
         + _option("normalize", ["False", 1])(s)
-        + _option("reduction", [None, 1])(s)),
+        + _option("reduction", [None, 1])(s)
+        + _option("n_outputs", [1.5, True, "2"])(s)
+        + _option("gtol", ["1e-8", True])(s)
+        + _option("max_iter", [10.5, np.True_])(s)),
     "a weight or pos_weight that enlarges the loss": _weight_enlarging,
     "ignore_index not an int": _option("ignore_index", ["x", 1.5, True]),
     "a uint64 label that would wrap onto ignore_index": _uint64_wrap,
@@ -499,8 +515,10 @@ def test_bad_input(case: Case):
 
 
 def test_every_public_function_is_in_the_table():
+    import ceutils.fitting
+
     math = {n for n in ceutils.__all__ if callable(getattr(ceutils, n)) and n != "versions"}
-    assert math == set(FUNCTIONS)
+    assert math | set(ceutils.fitting.__all__) == set(FUNCTIONS)
 
 
 def test_every_class_applies_somewhere():

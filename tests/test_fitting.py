@@ -51,13 +51,20 @@ def test_softmax_regression_matches_sklearn_multinomial():
 
 
 @pytest.mark.parametrize("features, n_outputs, message", [
-    (np.zeros(3), None, r"features must be a finite array of shape \(N, D\); got shape \(3,\)"),
-    ([[0.0], [np.nan]], None, r"got shape \(2, 1\) with non-finite entries"),
-    (np.zeros((3, 1)), 0, r"n_outputs must be None or a positive integer; got 0"),
+    (np.zeros(3), None, r"features must be an array of shape \(N, D\) with N >= 1; got shape \(3,\)"),
+    (np.zeros((0, 2)), None, r"got shape \(0, 2\)"),
+    ([[0.0], [np.nan]], None, r"features must be finite; got nan at index \(1, 0\)"),
+    (np.zeros((3, 1)), 0, r"n_outputs must be None or a positive int; got 0"),
 ])
 def test_bad_input_is_a_clear_error(features, n_outputs, message):
     with pytest.raises(ValueError, match=message):
         fit_linear(features, lambda x: 0.0, np.zeros_like, n_outputs=n_outputs)
+
+
+def test_a_gradient_of_the_wrong_shape_is_a_clear_error():
+    with pytest.raises(ValueError, match=r"grad must return an array of the shape of the "
+                                         r"logits, \(3,\); got shape \(3, 1\)"):
+        fit_linear(np.zeros((3, 1)), lambda x: 0.0, lambda x: np.zeros((3, 1)))
 
 
 def test_a_fit_that_cannot_converge_raises():
