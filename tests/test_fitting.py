@@ -51,7 +51,8 @@ def test_softmax_regression_matches_sklearn_multinomial():
 
 
 @pytest.mark.parametrize("features, n_outputs, message", [
-    (np.zeros(3), None, r"features must be an array of shape \(N, D\) with N >= 1; got shape \(3,\)"),
+    (np.zeros(3), None,
+     r"features must be an array of shape \(N, D\) with N >= 1; got shape \(3,\)"),
     (np.zeros((0, 2)), None, r"got shape \(0, 2\)"),
     ([[0.0], [np.nan]], None, r"features must be finite; got nan at index \(1, 0\)"),
     (np.zeros((3, 1)), 0, r"n_outputs must be None or a positive int; got 0"),
