@@ -48,8 +48,8 @@ ROWS, CLASSES = 10**6, 10
 GOAL = 2.0
 """Temporaries allowed, as a multiple of the largest input."""
 
-FIELDS = ("function", "options", "elements", "largest_input_MB", "peak_MB", "result_MB",
-          "temporaries_MB", "peak_over_largest_input", "temporaries_over_largest_input",
+FIELDS = ("function", "options", "elements", "largest_input_MiB", "peak_MiB", "result_MiB",
+          "temporaries_MiB", "peak_over_largest_input", "temporaries_over_largest_input",
           "seconds")
 
 
@@ -131,16 +131,16 @@ def measure(call: Call) -> dict:
     finally:
         tracemalloc.stop()
     big, res = call.largest_input, _nbytes(result)
-    mb = 2.0**20
+    mib = 2.0**20
     return {
         "function": call.function,
         "options": ", ".join(f"{k}={v!r}" for k, v in call.options.items()),
         "elements": int(np.asarray(call.args[-1] if call.function == "numerical_gradient"
                                    else call.args[0]).size),
-        "largest_input_MB": round(big / mb, 2),
-        "peak_MB": round(peak / mb, 2),
-        "result_MB": round(res / mb, 2),
-        "temporaries_MB": round((peak - res) / mb, 2),
+        "largest_input_MiB": round(big / mib, 2),
+        "peak_MiB": round(peak / mib, 2),
+        "result_MiB": round(res / mib, 2),
+        "temporaries_MiB": round((peak - res) / mib, 2),
         "peak_over_largest_input": round(peak / big, 3),
         "temporaries_over_largest_input": round((peak - res) / big, 3),
         "seconds": round(seconds, 3),

@@ -142,8 +142,8 @@ def memory_rows() -> list[dict]:
     -------
     list of dict
         Every field as the text written: ``function``, ``options``,
-        ``elements``, ``largest_input_MB``, ``peak_MB``, ``result_MB``,
-        ``temporaries_MB``, ``peak_over_largest_input``,
+        ``elements``, ``largest_input_MiB``, ``peak_MiB``, ``result_MiB``,
+        ``temporaries_MiB``, ``peak_over_largest_input``,
         ``temporaries_over_largest_input``, ``seconds``.
     """
     return _csv("memory.csv")

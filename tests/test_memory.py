@@ -30,7 +30,7 @@ def test_committed_results_cover_every_function_and_reduction():
 def test_committed_temporaries_within_the_goal(row):
     assert float(row["temporaries_over_largest_input"]) <= memory.GOAL
     # The columns agree with one another.
-    peak, result, temps = (float(row[k]) for k in ("peak_MB", "result_MB", "temporaries_MB"))
+    peak, result, temps = (float(row[k]) for k in ("peak_MiB", "result_MiB", "temporaries_MiB"))
     assert abs(peak - result - temps) <= 0.02
 
 
