@@ -79,7 +79,10 @@ def _note(docname: str, suffix: str, names: Downloads) -> nodes.admonition:
         "Without PyTorch and TensorFlow the notebook still runs: rows and cells that need "
         "them say so and are skipped. To compare with them too, run ",
         nodes.literal(text=names.pip_frameworks),
-        " instead. All the book's sources: ",
+        " instead (this needs Python 3.11 to 3.13, and a machine other than an Intel Mac: "
+        "PyTorch 2.13 and TensorFlow 2.21 publish no builds for newer Pythons or for Intel "
+        "Macs). The book's own files (notebooks, ceutils, tests and build scripts) as one "
+        "zip: ",
         _download(names, "zip", docname),
         ".",
     )

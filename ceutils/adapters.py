@@ -73,7 +73,12 @@ def _tf():
 
 @cache
 def _keras():
-    return load("keras")
+    keras = load("keras")
+    backend = keras.backend.backend()
+    if backend != "tensorflow":  # the book compares TensorFlow's Keras
+        raise RuntimeError(f"the Keras adapters need Keras on TensorFlow; this Keras runs on "
+                           f"{backend!r} (set KERAS_BACKEND=tensorflow before importing it)")
+    return keras
 
 
 def _t(x, dtype):

@@ -215,6 +215,10 @@ def test_changes_page_lists_the_current_release_first():
     page = (ROOT / "reference" / "changes.md").read_text(encoding="utf-8")
     versions = re.findall(r"^## (\d+\.\d+\.\d+) \((\d{4}-\d{2}-\d{2})\)$", page, re.M)
     assert versions, "reference/changes.md has no '## X.Y.Z (YYYY-MM-DD)' headings"
+    # every version has a stable anchor, so that a citation can point at its changes
+    for version, _ in versions:
+        label = "(changes-" + version.replace(".", "-") + ")=\n## " + version
+        assert label in page, f"reference/changes.md: no label ({label!r}) above {version}"
     assert versions[0] == (release.version, release.date)
     keys = [tuple(map(int, v.split("."))) for v, _ in versions]
     assert keys == sorted(keys, reverse=True), f"versions not newest first: {versions}"

@@ -105,6 +105,8 @@ def test_build_writes_the_two_named_files(built):
     assert (archive.name, wheel.name) == (names.zip_name, names.wheel_name)
     with zipfile.ZipFile(archive) as zf:
         assert zf.namelist() == [f"{names.zip_folder}/{n}" for n in tracked_files(ROOT)]
+        # "How to cite" sends readers to the zip's top folder for it
+        assert f"{names.zip_folder}/CITATION.cff" in zf.namelist()
 
 
 def test_the_unpacked_zip_is_sources_to_build_from_again(built, tmp_path):

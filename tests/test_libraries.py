@@ -331,3 +331,11 @@ def test_crosswalk_shows_and_skips_the_missing_libraries(light):
 def test_crosswalk_in_the_books_build_raises(required):
     with pytest.raises(LibraryNotInstalled):
         crosswalk.evaluate(_inputs())
+
+
+def test_keras_on_another_backend_is_refused_not_reported_as_tensorflow(monkeypatch):
+    keras = pytest.importorskip("keras")
+    monkeypatch.setattr(keras.backend, "backend", lambda: "jax")
+    with pytest.raises(RuntimeError, match=r"Keras on TensorFlow; this Keras runs on 'jax' "
+                                           r"\(set KERAS_BACKEND=tensorflow"):
+        adapters.keras_binary_crossentropy([0.7], [1.0])

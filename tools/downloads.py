@@ -1,4 +1,4 @@
-"""The book's downloads: its sources as one zip, and a wheel of ``ceutils``.
+"""The book's downloads: its own files as one zip, and a wheel of ``ceutils``.
 
 A reader who has only the website runs a chapter with these two files. The
 website offers them in ``download/`` (``make book`` writes them there), the
