@@ -81,8 +81,8 @@ def _note(docname: str, suffix: str, names: Downloads) -> nodes.admonition:
         nodes.literal(text=names.pip_frameworks),
         " instead (this needs Python 3.11 to 3.13, and a machine other than an Intel Mac: "
         "TensorFlow 2.21 publishes no builds for newer Pythons, and neither it nor PyTorch 2.13 "
-        "any for Intel Macs). The book's own files (notebooks, ceutils, tests and build scripts) as one "
-        "zip: ",
+        "any for Intel Macs). The book's own files (notebooks, ceutils, tests and build "
+        "scripts) as one zip: ",
         _download(names, "zip", docname),
         ".",
     )
