@@ -95,6 +95,26 @@ def test_chapter_numbers_in_the_site_are_the_citations_numbers():
         assert numbered == [(str(chapter.number), _text(chapter.title))], chapter.docname
 
 
+def test_figures_are_numbered_from_1_on_every_page_and_uniquely_in_the_book():
+    """Chapter N's figures are N.1, N.2, ...; the front page's 1, 2, ...; the appendix's A.1, ...
+
+    The appendix and the front page are outside the numbered parts, where Sphinx would count on
+    from the front page's figures (_ext/figure_numbers.py).
+    """
+    chapter_of = {c.docname: c.number for c in citation.chapters(ROOT)}
+    appendix: list[str] = []
+    for doc in TOC:
+        found = re.findall(r'<span class="caption-number">Figure ([^<]*?) </span>', _page(doc))
+        if doc in chapter_of:
+            assert found == [f"{chapter_of[doc]}.{k}" for k in range(1, len(found) + 1)], doc
+        elif doc == TOC[0]:
+            assert found == [str(k) for k in range(1, len(found) + 1)], doc
+        else:
+            appendix += found
+    assert appendix == [f"A.{k}" for k in range(1, len(appendix) + 1)], appendix
+    assert appendix, "the appendix has figures; the check would not see them otherwise"
+
+
 def test_how_to_cite_page_shows_every_citation():
     page = _page("reference/how_to_cite")
     blocks = [html.unescape(re.sub(r"<[^>]+>", "", block)) for block in
