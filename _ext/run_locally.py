@@ -31,6 +31,7 @@ from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.config import Config
 
+from _ext import env_version
 from tools.downloads import Downloads, downloads
 
 NOTE_CLASS = "run-locally"
@@ -133,4 +134,6 @@ def setup(app: Sphinx) -> dict:
     app.add_role("book-download", book_download_role)
     app.connect("config-inited", add_substitutions)
     app.connect("doctree-read", add_note)
-    return {"version": "1.1", "parallel_read_safe": True, "parallel_write_safe": True}
+    # A changed note (or any changed extension) rebuilds every page, not only edited ones.
+    return {"version": "1.1", "env_version": env_version(),
+            "parallel_read_safe": True, "parallel_write_safe": True}

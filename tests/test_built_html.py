@@ -115,6 +115,28 @@ def test_figures_are_numbered_from_1_on_every_page_and_uniquely_in_the_book():
     assert appendix, "the appendix has figures; the check would not see them otherwise"
 
 
+def _run_note(doc: str) -> str | None:
+    """The text of the page's "Run this page yourself" note, its own file name left out."""
+    found = re.search(r'<div class="[^"]*\brun-locally\b[^"]*"[^>]*>(.*?)</div>', _page(doc), re.S)
+    if found is None:
+        return None
+    text = html.unescape(re.sub(r"<[^>]+>", "", found.group(1)))
+    return " ".join(text.replace(doc.rsplit("/", 1)[-1] + ".ipynb", "PAGE.ipynb").split())
+
+
+def test_every_run_note_is_the_one_the_extension_writes_now():
+    """No page keeps a note from an older build: Sphinx rebuilds unchanged pages when an
+    extension changes (_ext.env_version), so every note is the same, and says what
+    _ext/run_locally.py says now."""
+    notes = {doc: _run_note(doc) for doc in NOTEBOOKS}
+    with_note = {doc: note for doc, note in notes.items() if note is not None}
+    assert len(with_note) >= 10, sorted(with_note)
+    assert len(set(with_note.values())) == 1, "pages differ in their run note"
+    source = (ROOT / "_ext" / "run_locally.py").read_text(encoding="utf-8")
+    sentence = re.search(r'"(TensorFlow [^"]*)"', source).group(1)
+    assert sentence.strip() in next(iter(with_note.values()))
+
+
 def test_how_to_cite_page_shows_every_citation():
     page = _page("reference/how_to_cite")
     blocks = [html.unescape(re.sub(r"<[^>]+>", "", block)) for block in
