@@ -16,10 +16,10 @@ names and the pip commands with MyST substitutions::
     Download {book-download}`zip` or {{ download_wheel }}, then run {{ pip_notebooks }}.
 
 ``download_zip`` and ``download_wheel`` are the two links; ``book_version``,
-``zip_name`` and ``wheel_name`` plain text; ``pip_notebooks`` and
-``pip_frameworks`` the commands as inline code. Every string comes from
-:func:`tools.downloads.downloads`, so a page, the note and the tests cannot
-disagree.
+``zip_name``, ``wheel_name`` and ``frameworks_needs`` (where the frameworks install)
+plain text; ``pip_notebooks`` and ``pip_frameworks`` the commands as inline code.
+Every string comes from :mod:`tools.downloads`, so a page, the note and the tests
+cannot disagree.
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ from sphinx.application import Sphinx
 from sphinx.config import Config
 
 from _ext import env_version
-from tools.downloads import Downloads, downloads
+from tools.downloads import FRAMEWORKS_NEEDS, Downloads, downloads
 
 NOTE_CLASS = "run-locally"
 #: Class of the links to the two downloads (with ``book-download-zip`` or ``-wheel``).
@@ -80,10 +80,8 @@ def _note(docname: str, suffix: str, names: Downloads) -> nodes.admonition:
         "Without PyTorch and TensorFlow the notebook still runs: rows and cells that need "
         "them say so and are skipped. To compare with them too, run ",
         nodes.literal(text=names.pip_frameworks),
-        " instead (this needs Python 3.11 to 3.13, and a machine other than an Intel Mac: "
-        "TensorFlow 2.21 publishes no builds for newer Pythons, and neither it nor PyTorch 2.13 "
-        "any for Intel Macs). The book's own files (notebooks, ceutils, tests and build "
-        "scripts) as one zip: ",
+        f" instead (this needs {FRAMEWORKS_NEEDS}). The book's own files (notebooks, ceutils, "
+        "tests and build scripts) as one zip: ",
         _download(names, "zip", docname),
         ".",
     )
@@ -125,6 +123,7 @@ def add_substitutions(app: Sphinx, config: Config) -> None:
         "download_wheel": "{book-download}`wheel`",
         "pip_notebooks": f"`{names.pip_notebooks}`",
         "pip_frameworks": f"`{names.pip_frameworks}`",
+        "frameworks_needs": FRAMEWORKS_NEEDS,
     }
     config.myst_substitutions = {**ours, **(config.myst_substitutions or {})}
 

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from tools import cff, citation, toc
+from tools.downloads import FRAMEWORKS_NEEDS
 
 ROOT = Path(__file__).resolve().parents[1]
 HTML = ROOT / "_build" / "html"
@@ -127,14 +128,12 @@ def _run_note(doc: str) -> str | None:
 def test_every_run_note_is_the_one_the_extension_writes_now():
     """No page keeps a note from an older build: Sphinx rebuilds unchanged pages when an
     extension changes (_ext.env_version), so every note is the same, and says what
-    _ext/run_locally.py says now."""
+    _ext/run_locally.py and tools/downloads.py say now."""
     notes = {doc: _run_note(doc) for doc in NOTEBOOKS}
     with_note = {doc: note for doc, note in notes.items() if note is not None}
     assert len(with_note) >= 10, sorted(with_note)
     assert len(set(with_note.values())) == 1, "pages differ in their run note"
-    source = (ROOT / "_ext" / "run_locally.py").read_text(encoding="utf-8")
-    sentence = re.search(r'"(TensorFlow [^"]*)"', source).group(1)
-    assert sentence.strip() in next(iter(with_note.values()))
+    assert " ".join(FRAMEWORKS_NEEDS.split()) in next(iter(with_note.values()))
 
 
 def test_how_to_cite_page_shows_every_citation():
@@ -147,5 +146,10 @@ def test_how_to_cite_page_shows_every_citation():
     assert blocks[0].strip() == citation.book_bibtex(metadata)
     for chapter, block in zip(chapters, blocks[1:], strict=True):
         assert block.strip() == citation.chapter_bibtex(metadata, chapter)
-        label = f"<strong>Chapter {chapter.number}: {_text(chapter.title)}.</strong>"
-        assert label in page.replace("\u2019", "'"), label
+        label = f"<strong>Chapter {chapter.number}:</strong>"
+        assert label in page, label
+        link = re.search(rf'{label}\s*<a [^>]*href="\.\./{re.escape(chapter.docname)}\.html"', page)
+        assert link, f"Chapter {chapter.number}'s title does not link the chapter"
+        plain = citation.plain_chapter_citation(metadata, chapter).replace("*", "")
+        shown = " ".join(html.unescape(re.sub(r"<[^>]+>", "", page)).split())
+        assert " ".join(plain.split()) in shown.replace("\u2019", "'"), plain

@@ -55,6 +55,16 @@ DIRECTORY = "download"
 #: The light extra (the notebooks without PyTorch and TensorFlow) and the frameworks' extra.
 NOTEBOOKS, FRAMEWORKS = "notebooks", "frameworks"
 
+#: Where the frameworks' extra installs, as the front page and every run note say it
+#: (checked against PyPI's file lists of the pinned versions when this was written:
+#: TensorFlow 2.21 has wheels for Python 3.10 to 3.13, none for Intel Macs, and for Macs
+#: from macOS 12; PyTorch 2.13's Mac wheels are for Apple silicon and macOS 14 or later).
+FRAMEWORKS_NEEDS = (
+    "Python 3.11 to 3.13 and, on a Mac, Apple silicon with macOS 14 or later: TensorFlow 2.21 "
+    "publishes no builds for newer Pythons, and PyTorch 2.13 none for Intel Macs or for macOS "
+    "before 14"
+)
+
 
 @dataclass(frozen=True)
 class Downloads:
