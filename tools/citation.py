@@ -140,18 +140,34 @@ def chapter_bibtex(cff: dict, chapter: Chapter) -> str:
     return f"@incollection{{{chapter_key(cff, chapter)},\n{_fields(pairs + _common(cff))},\n}}"
 
 
-def plain_citation(cff: dict) -> str:
-    """A one-line citation in author-date style."""
+def _plain_authors(cff: dict) -> str:
     ref = _citation(cff)
-    authors = "; ".join(
+    return "; ".join(
         a["name"] if "name" in a else f"{a['family-names']}, {a.get('given-names', '')}".strip(", ")
         for a in ref.get("authors", cff["authors"])
     )
+
+
+def _plain_end(cff: dict, text: str) -> str:
+    """``text`` with the version, and the web address if there is one."""
+    ref = _citation(cff)
     release = cff_file.Release.from_cff(cff)
-    text = f"{authors} ({release.year}). *{release.title}*"
     text += f" (version {release.version})." if release.version else "."
     url = ref.get("url") or cff.get("url")
     return text + (f" {url}" if url else "")
+
+
+def plain_citation(cff: dict) -> str:
+    """A one-line citation of the book in author-date style."""
+    release = cff_file.Release.from_cff(cff)
+    return _plain_end(cff, f"{_plain_authors(cff)} ({release.year}). *{release.title}*")
+
+
+def plain_chapter_citation(cff: dict, chapter: Chapter) -> str:
+    """A one-line citation of a chapter in author-date style."""
+    release = cff_file.Release.from_cff(cff)
+    return _plain_end(cff, f"{_plain_authors(cff)} ({release.year}). “{chapter.title}”. "
+                           f"Chapter {chapter.number} in *{release.title}*")
 
 
 def all_bibtex(root: Path = ROOT) -> str:
@@ -172,7 +188,8 @@ def how_to_cite_markdown(root: Path = ROOT) -> str:
     for chapter in chapters(root):
         out += [
             "",
-            f"**Chapter {chapter.number}: {chapter.title}.**",
+            f"**Chapter {chapter.number}:** {{doc}}`{chapter.title} </{chapter.docname}>`. "
+            + plain_chapter_citation(cff, chapter),
             "",
             "```bibtex",
             chapter_bibtex(cff, chapter),
